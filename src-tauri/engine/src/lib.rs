@@ -1,0 +1,22 @@
+//! juxta-engine: one neutral request streamed to many providers side by side.
+//!
+//! - [`request`]: the neutral request (messages, parameters, tools, response format).
+//! - [`protocol`]: one adapter per wire protocol: request mapping and stream decoding, pure.
+//! - [`run`]: the parallel runner: retries, fallbacks, timeouts, metrics, cancellation.
+//! - [`catalog`]: provider presets, model capabilities and prices, as data.
+//! - [`secrets`]: where keys live (the OS keychain) and how they are kept out of everything else.
+//!
+//! This crate knows nothing of Tauri: the desktop app and the `juxta` CLI drive the same calls.
+
+pub mod catalog;
+pub mod error;
+pub mod event;
+pub mod protocol;
+pub mod request;
+pub mod run;
+pub mod secrets;
+
+pub use error::{ErrorKind, ProviderError};
+pub use event::{Finish, FinishReason, StreamEvent, ToolCall, Usage};
+pub use protocol::Protocol;
+pub use request::{ChatRequest, Message, Params, ReasoningEffort, ResponseFormat, ToolChoice, ToolSpec};
