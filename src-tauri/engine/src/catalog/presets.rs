@@ -110,7 +110,8 @@ impl Preset {
             key_env: None,
             extra_headers: BTreeMap::new(),
             quirks,
-            local: false,
+            // A server on this machine (a local model, juxta-mock) usually takes no key.
+            local: is_loopback(base_url),
         }
     }
 
@@ -121,6 +122,16 @@ impl Preset {
 
     pub fn needs_key(&self) -> bool {
         self.auth != AuthStyle::None && !self.local
+    }
+}
+
+/// Whether a base URL points at this machine.
+pub fn is_loopback(base_url: &str) -> bool {
+    match url::Url::parse(base_url).ok().and_then(|u| u.host().map(|h| h.to_owned())) {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 
@@ -183,6 +194,13 @@ mod tests {
                 assert!(preset.key_env.is_some(), "{id} names its key's environment variable");
             }
         }
+    }
+
+    #[test]
+    fn custom_providers_on_this_machine_need_no_key() {
+        assert!(!Preset::custom("m", Protocol::OpenAiChat, "http://127.0.0.1:7878/v1").needs_key());
+        assert!(!Preset::custom("m", Protocol::Anthropic, "http://localhost:4000").needs_key());
+        assert!(Preset::custom("m", Protocol::OpenAiChat, "https://llm.example.com/v1").needs_key());
     }
 
     #[test]

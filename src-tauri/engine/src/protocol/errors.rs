@@ -39,6 +39,7 @@ pub fn parse_error_body(status: u16, body: &[u8]) -> ProviderError {
     let mut retryable = status_is_retryable(status);
     let mut code: Option<String> = None;
     let mut retry_after = None;
+    let mut daily_quota = false;
 
     let message = match serde_json::from_slice::<Value>(body) {
         Ok(v) => {
@@ -61,6 +62,10 @@ pub fn parse_error_body(status: u16, body: &[u8]) -> ProviderError {
                 retry_after = details
                     .iter()
                     .find_map(|d| d.get("retryDelay").and_then(Value::as_str).and_then(parse_google_duration));
+                // A per-day quota will not come back in seconds: retrying is pointless.
+                daily_quota = details.iter().filter_map(|d| d.get("violations").and_then(Value::as_array)).flatten().any(|v| {
+                    v.get("quotaId").and_then(Value::as_str).is_some_and(|q| q.contains("PerDay"))
+                });
             }
             match (msg, upstream) {
                 (Some(m), Some(u)) => format!("{m} (upstream: {u})"),
@@ -94,6 +99,12 @@ pub fn parse_error_body(status: u16, body: &[u8]) -> ProviderError {
             kind = ErrorKind::RateLimited;
         }
         _ => {}
+    }
+    // Anthropic reports an empty balance as a 400; Gemini a daily quota as a 429 without a retry delay.
+    let lower = message.to_ascii_lowercase();
+    if lower.contains("credit balance is too low") || (status == 429 && (daily_quota || lower.contains("per day"))) {
+        kind = ErrorKind::Quota;
+        retryable = false;
     }
     if status == 402 {
         retryable = false;

@@ -1,0 +1,107 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "juxta", version, about = "Compare language models side by side, from a terminal.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Send one prompt to several models at once and stream every answer.
+    Compare(CompareArgs),
+    /// Store, delete and list provider keys in the system keychain.
+    Keys(KeysArgs),
+    /// List the models a provider offers (through its models endpoint).
+    Models(ModelsArgs),
+    /// List the known providers.
+    Providers(ProvidersArgs),
+}
+
+/// Providers defined on the command line.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ProviderDefs {
+    /// Define a provider: NAME=PROTOCOL,BASE_URL (PROTOCOL: openai, anthropic or gemini). Its key comes
+    /// from $JUXTA_KEY_<NAME> when set, else the keychain; servers on this machine need none.
+    #[arg(long = "provider", value_name = "NAME=PROTOCOL,BASE_URL", global = true)]
+    pub providers: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// A pane: PROVIDER:MODEL (repeat for more panes, in order).
+    #[arg(short = 'm', long = "model", value_name = "PROVIDER:MODEL", required = true)]
+    pub models: Vec<String>,
+    /// The system prompt for every pane.
+    #[arg(long)]
+    pub system: Option<String>,
+    /// A parameter for every pane: temperature, top_p, max_tokens, stop, seed, reasoning_effort, thinking_budget.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// A parameter for pane N only (1-based), overriding --set: N:KEY=VALUE (KEY may also be `system`).
+    #[arg(long = "pane-set", value_name = "N:KEY=VALUE")]
+    pub pane_set: Vec<String>,
+    /// A fallback for pane N, tried in order when it fails before answering: N:PROVIDER:MODEL.
+    #[arg(long = "fallback", value_name = "N:PROVIDER:MODEL")]
+    pub fallback: Vec<String>,
+    /// Retries of each model before its fallbacks (only before the first byte, only on retryable errors).
+    #[arg(long, default_value_t = 2)]
+    pub retries: u32,
+    /// Give up on a stream after this many seconds without a byte (keep-alives count).
+    #[arg(long = "idle-timeout", value_name = "SECONDS", default_value_t = 300.0)]
+    pub idle_timeout: f64,
+    /// Print one JSON document when every pane has ended.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub defs: ProviderDefs,
+    /// The prompt, or `-` to read it from stdin.
+    pub prompt: String,
+}
+
+#[derive(Args, Debug)]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    pub action: KeysAction,
+    #[command(flatten)]
+    pub defs: ProviderDefs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysAction {
+    /// Store a provider's key (asked for without echo, or read from stdin when piped).
+    Set { provider: String },
+    /// Delete a provider's key.
+    Delete { provider: String },
+    /// Show which providers have a key (only the last four characters).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy keys from the usual environment variables (OPENAI_API_KEY, ...) into the keychain.
+    ImportEnv {
+        /// Replace keys already stored.
+        #[arg(long)]
+        overwrite: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ModelsArgs {
+    pub provider: String,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub defs: ProviderDefs,
+}
+
+#[derive(Args, Debug)]
+pub struct ProvidersArgs {
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub defs: ProviderDefs,
+}

@@ -1,0 +1,58 @@
+//! `juxta`: the engine from a terminal. `compare` streams one prompt to several models side by
+//! side; `keys`, `models` and `providers` manage what it talks to.
+
+mod args;
+mod compare;
+mod keys;
+mod render;
+mod spec;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+
+/// Exit statuses: 0 every pane finished, 1 a pane (or the command) failed, 2 bad usage.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl CliError {
+    fn code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => 2,
+            CliError::Failed(_) => 1,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("juxta: could not start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Compare(a) => compare::run(a).await,
+            Command::Keys(a) => keys::run(a).await,
+            Command::Models(a) => compare::models(a).await,
+            Command::Providers(a) => compare::providers(a),
+        }
+    });
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("juxta: {e}");
+            ExitCode::from(e.code())
+        }
+    }
+}

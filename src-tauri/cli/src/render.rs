@@ -1,0 +1,195 @@
+//! Live terminal output: every pane streams at once, line by line, each line labelled with its
+//! pane; a single pane streams raw, like `curl -N`. Metrics lines come at the end.
+
+use std::io::{self, Write};
+
+use juxta_engine::run::{PaneReport, RunEvent};
+use juxta_engine::FinishReason;
+
+pub struct Renderer {
+    labels: Vec<String>,
+    color: bool,
+    /// The part of each pane's current line not yet printed (multi-pane mode).
+    pending: Vec<String>,
+    /// Whether each pane's pending line is reasoning.
+    reasoning: Vec<bool>,
+    out: io::Stdout,
+}
+
+const DIM: &str = "\x1b[2m";
+const BOLD: &str = "\x1b[1m";
+const RED: &str = "\x1b[31m";
+const YELLOW: &str = "\x1b[33m";
+const RESET: &str = "\x1b[0m";
+const PALETTE: [&str; 6] = ["\x1b[36m", "\x1b[35m", "\x1b[32m", "\x1b[34m", "\x1b[33m", "\x1b[91m"];
+
+impl Renderer {
+    pub fn new(names: &[String], color: bool) -> Renderer {
+        let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
+        let labels = names.iter().enumerate().map(|(i, n)| format!("[{}] {n:<width$}", i + 1)).collect();
+        Renderer { labels, color, pending: vec![String::new(); names.len()], reasoning: vec![false; names.len()], out: io::stdout() }
+    }
+
+    fn single(&self) -> bool {
+        self.labels.len() == 1
+    }
+
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn label(&self, i: usize) -> String {
+        self.paint(&format!("{BOLD}{}", PALETTE[i % PALETTE.len()]), &self.labels[i])
+    }
+
+    pub fn event(&mut self, i: usize, event: &RunEvent) {
+        match event {
+            RunEvent::Text { text } => self.stream(i, text, false),
+            RunEvent::Reasoning { text } => self.stream(i, text, true),
+            RunEvent::ToolCall { call } => {
+                let line = format!("tool call {}({})", call.name, call.arguments);
+                self.note(i, &self.paint(YELLOW, &line));
+            }
+            RunEvent::Retry { error, wait_ms, .. } => {
+                let status = error.status.map(|s| format!(" HTTP {s}")).unwrap_or_default();
+                let line = format!("retrying in {:.1} s after {:?}{status}: {}", *wait_ms as f64 / 1000.0, error.kind, error.message);
+                self.note(i, &self.paint(YELLOW, &line));
+            }
+            RunEvent::Fallback { to_provider, to_model, reason, .. } => {
+                let line = format!("falling back to {to_provider}:{to_model} ({reason})");
+                self.note(i, &self.paint(YELLOW, &line));
+            }
+            RunEvent::Done { .. } => self.flush_line(i),
+            _ => {}
+        }
+    }
+
+    /// Text or reasoning deltas.
+    fn stream(&mut self, i: usize, text: &str, reasoning: bool) {
+        if self.single() {
+            if reasoning != self.reasoning[i] {
+                // A line break between thinking and the answer.
+                let _ = self.out.write_all(b"\n");
+                self.reasoning[i] = reasoning;
+            }
+            let shown = if reasoning { self.paint(DIM, text) } else { text.to_string() };
+            let _ = self.out.write_all(shown.as_bytes());
+            let _ = self.out.flush();
+            return;
+        }
+        if reasoning != self.reasoning[i] {
+            self.flush_line(i);
+            self.reasoning[i] = reasoning;
+        }
+        let mut rest = text;
+        while let Some(pos) = rest.find('\n') {
+            self.pending[i].push_str(&rest[..pos]);
+            self.print_line(i);
+            rest = &rest[pos + 1..];
+        }
+        self.pending[i].push_str(rest);
+        // Long lines without a break still show up as they grow.
+        if self.pending[i].len() > 160 {
+            self.print_line(i);
+        }
+    }
+
+    fn print_line(&mut self, i: usize) {
+        let line = std::mem::take(&mut self.pending[i]);
+        let mark = if self.reasoning[i] { "~" } else { "│" };
+        let body = if self.reasoning[i] { self.paint(DIM, &line) } else { line };
+        let label = self.label(i);
+        let _ = writeln!(self.out, "{label} {mark} {body}");
+        let _ = self.out.flush();
+    }
+
+    fn flush_line(&mut self, i: usize) {
+        if self.single() {
+            return;
+        }
+        if !self.pending[i].is_empty() {
+            self.print_line(i);
+        }
+    }
+
+    fn note(&mut self, i: usize, text: &str) {
+        if self.single() {
+            let _ = writeln!(self.out, "\n{text}");
+        } else {
+            self.flush_line(i);
+            let label = self.label(i);
+            let _ = writeln!(self.out, "{label} · {text}");
+        }
+        let _ = self.out.flush();
+    }
+
+    /// The end of the run: one metrics line per pane, in order.
+    pub fn summary(&mut self, reports: &[PaneReport]) {
+        let _ = writeln!(self.out);
+        for (i, r) in reports.iter().enumerate() {
+            let label = self.label(i);
+            let line = self.summary_line(r);
+            let _ = writeln!(self.out, "{label} {line}");
+        }
+        let _ = self.out.flush();
+    }
+
+    fn summary_line(&self, r: &PaneReport) -> String {
+        if let Some(e) = &r.error {
+            let status = e.status.map(|s| format!(" HTTP {s}")).unwrap_or_default();
+            let kept = if r.text.is_empty() { String::new() } else { format!(" ({} chars kept)", r.text.len()) };
+            return self.paint(RED, &format!("✗ {:?}{status}: {}{kept}", e.kind, e.message));
+        }
+        let mut parts = Vec::new();
+        parts.push(match r.finish_reason {
+            Some(FinishReason::Cancelled) => "■ stopped".to_string(),
+            Some(reason) => format!("✓ {}", serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()),
+            None => "✓".to_string(),
+        });
+        let m = &r.metrics;
+        if let Some(t) = m.ttft_ms {
+            parts.push(format!("ttft {}", ms(t)));
+        }
+        if let Some(t) = m.total_ms {
+            parts.push(format!("total {}", ms(t)));
+        }
+        if let Some(rate) = m.output_tokens_per_s {
+            parts.push(format!("{rate:.1} tok/s{}", if m.estimated { " (estimated)" } else { "" }));
+        }
+        if let Some(u) = &r.usage {
+            let reasoning = if u.reasoning_tokens > 0 { format!(" ({} reasoning)", u.reasoning_tokens) } else { String::new() };
+            parts.push(format!("{} in / {} out{reasoning} tokens", u.input_tokens, u.output_tokens));
+        }
+        if let Some(c) = r.cost_usd {
+            parts.push(format!("${c:.5}"));
+        }
+        let retries = r.attempts.len().saturating_sub(1);
+        if retries > 0 {
+            parts.push(format!("{} attempts", r.attempts.len()));
+        }
+        let mut line = parts.join(" · ");
+        if let Some(served) = &r.served_model {
+            if r.substituted {
+                line.push_str(&self.paint(YELLOW, &format!(" · ⚠ served by {served}, not {}", r.model)));
+            } else if served != &r.model {
+                line.push_str(&format!(" · served {served}"));
+            }
+        }
+        if let Some(by) = &r.served_by {
+            line.push_str(&format!(" via {by}"));
+        }
+        line
+    }
+}
+
+fn ms(v: f64) -> String {
+    if v >= 1000.0 {
+        format!("{:.2} s", v / 1000.0)
+    } else {
+        format!("{v:.0} ms")
+    }
+}
