@@ -58,13 +58,14 @@ fn runner() -> Result<Runner, CliError> {
 }
 
 pub async fn run(args: CompareArgs) -> Result<u8, CliError> {
-    let presets = spec::catalog(&args.defs.providers)?;
+    let catalog = spec::full_catalog(&args.defs.providers)?;
     let prompt = read_prompt(&args.prompt)?;
-    let specs = spec::panes(&args, &presets, &prompt)?;
+    let specs = spec::panes(&args, &catalog.presets, &prompt)?;
     let names: Vec<String> = specs.iter().map(|s| format!("{}:{}", s.target.endpoint.id, s.target.model)).collect();
     let store = EnvThenKeychain::new();
     check_keys(&store, &specs).await?;
-    let runner = Runner::new(store).map_err(|e| CliError::Failed(e.message))?;
+    let connect = juxta_engine::run::Timeouts::default().connect;
+    let runner = Runner::with_tables(store, catalog.caps, catalog.prices, connect).map_err(|e| CliError::Failed(e.message))?;
 
     let all = CancellationToken::new();
     let interrupted = CancellationToken::new();

@@ -1,9 +1,10 @@
 //! Turning command-line words into panes: `PROVIDER:MODEL`, `KEY=VALUE`, `N:KEY=VALUE`,
 //! `N:PROVIDER:MODEL` and `NAME=PROTOCOL,BASE_URL`. Pure functions; every error says what to type.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
-use juxta_engine::catalog::{Preset, Presets};
+use juxta_engine::catalog::{Catalog, Preset, Presets};
 use juxta_engine::request::{ChatRequest, Params};
 use juxta_engine::run::{PaneSpec, RetryPolicy, Target, Timeouts};
 use juxta_engine::Protocol;
@@ -15,13 +16,30 @@ fn usage(msg: impl Into<String>) -> CliError {
     CliError::Usage(msg.into())
 }
 
-/// The bundled presets plus the `--provider` definitions (which may replace a preset).
-pub fn catalog(defs: &[String]) -> Result<Presets, CliError> {
-    let mut presets = Presets::bundled();
+/// Where the user's `providers.toml`, `models.toml` and `prices.toml` live:
+/// `$JUXTA_CONFIG_DIR`, else `$XDG_CONFIG_HOME/juxta`, else `~/.config/juxta`.
+pub fn config_dir() -> Option<PathBuf> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    var("JUXTA_CONFIG_DIR")
+        .or_else(|| var("XDG_CONFIG_HOME").map(|d| d.join("juxta")))
+        .or_else(|| var("HOME").map(|h| h.join(".config/juxta")))
+}
+
+/// The bundled catalog, the user's files over it, then the `--provider` definitions.
+pub fn full_catalog(defs: &[String]) -> Result<Catalog, CliError> {
+    let mut catalog = match config_dir() {
+        Some(dir) => Catalog::load(&dir).map_err(|e| CliError::Usage(format!("bad config file {e}")))?,
+        None => Catalog::bundled(),
+    };
     for def in defs {
-        presets.upsert(provider_def(def)?);
+        catalog.presets.upsert(provider_def(def)?);
     }
-    Ok(presets)
+    Ok(catalog)
+}
+
+/// The providers only.
+pub fn catalog(defs: &[String]) -> Result<Presets, CliError> {
+    Ok(full_catalog(defs)?.presets)
 }
 
 /// `NAME=PROTOCOL,BASE_URL`.

@@ -35,6 +35,8 @@ async fn juxta(args: &[String], stdin: Option<&str>, env: &[(&str, &str)]) -> Ou
     cmd.args(args)
         .env("JUXTA_KEYCHAIN_SERVICE", "dev.juxta.app.cli-tests")
         .env("NO_COLOR", "1")
+        // Never the developer's own config.
+        .env("JUXTA_CONFIG_DIR", std::env::temp_dir().join("juxta-cli-tests-no-config"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -236,4 +238,32 @@ async fn without_a_keychain_key_commands_fail_clearly() {
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("keychain"), "{}", out.stderr);
     assert!(!out.stderr.contains("panicked"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_users_config_dir_adds_providers_and_prices() {
+    let mock = mock().await;
+    let dir = std::env::temp_dir().join(format!("juxta-cli-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("providers.toml"),
+        format!("[[provider]]\nid = \"corp\"\nname = \"Corp\"\nprotocol = \"openai\"\nbase_url = \"{}/v1\"\nauth = \"bearer\"\n", mock.base_url()),
+    )
+    .unwrap();
+    // $2 per million input tokens, $10 per million output tokens.
+    std::fs::write(dir.join("prices.toml"), "as_of = \"2026-11-25\"\n[[price]]\nmatch = [\"normal*\"]\ninput = 2.0\noutput = 10.0\n").unwrap();
+    let dir_s = dir.to_string_lossy().to_string();
+    let out = juxta(&args(&["compare", "-m", "corp:normal@tokens=100", "--json", "hi"]), None, &[("JUXTA_CONFIG_DIR", &dir_s), ("JUXTA_KEY_CORP", "sk-corp-000000000000")]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let p = &doc["panes"][0];
+    let input = p["usage"]["input_tokens"].as_f64().unwrap();
+    let want = (input * 2.0 + 100.0 * 10.0) / 1e6;
+    assert!((p["cost_usd"].as_f64().unwrap() - want).abs() < 1e-12, "{p}");
+
+    std::fs::write(dir.join("models.toml"), "[[model]]\nmatch = [\"[\"]\n").unwrap();
+    let out = juxta(&args(&["providers"]), None, &[("JUXTA_CONFIG_DIR", &dir_s)]).await;
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("models.toml"), "{}", out.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -149,8 +149,13 @@ pub struct Presets {
 impl Presets {
     /// The bundled presets (`presets.toml`).
     pub fn bundled() -> Presets {
-        let file: PresetFile = toml::from_str(include_str!("presets.toml")).expect("bundled presets.toml is valid");
-        Presets { list: file.provider }
+        Presets::from_toml(include_str!("presets.toml")).expect("bundled presets.toml is valid")
+    }
+
+    /// Providers in the `presets.toml` format (`[[provider]]` tables).
+    pub fn from_toml(text: &str) -> Result<Presets, String> {
+        let file: PresetFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        Ok(Presets { list: file.provider })
     }
 
     /// Add or replace a provider (custom ones, or a user's edit of a preset).

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Juxta's whole test suite, the one command the README and CI run:
+#   the UI (type check, Vitest, production build), every Rust crate (engine, CLI, mock, app),
+#   and the keychain tests against a real Secret Service (gnome-keyring in a private D-Bus session).
+# System packages it needs are listed in .ci/run. No network beyond 127.0.0.1, no real key.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d ../shared/fixtures ]; then
+  echo "tests/run.sh: ../shared/fixtures (the recorded provider streams) is missing" >&2
+  exit 1
+fi
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "UI: install, type check, unit tests, build"
+(
+  cd ui
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund
+  fi
+  npm run check
+  npm test
+  npm run build
+)
+
+step "Rust: engine, CLI, mock and app"
+cargo test --workspace --locked
+
+step "Keychain: a real Secret Service"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+XDG_DATA_HOME=$T/data XDG_CACHE_HOME=$T/cache XDG_RUNTIME_DIR=$T/run \
+  dbus-run-session -- sh -ec '
+    mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+    eval "$(printf juxta-test-password | gnome-keyring-daemon --unlock --components=secrets)"
+    export GNOME_KEYRING_CONTROL
+    cargo test --locked -p juxta-engine --test keychain -- --ignored
+    cargo test --locked -p juxta-cli --test keychain -- --ignored
+  '
+
+step "All tests passed"
