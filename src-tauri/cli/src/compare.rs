@@ -160,9 +160,11 @@ pub fn providers(args: ProvidersArgs) -> Result<u8, CliError> {
             .collect();
         println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
     } else {
+        let id_w = presets.all().iter().map(|p| p.id.len()).max().unwrap_or(0);
+        let url_w = presets.all().iter().map(|p| p.base_url.len()).max().unwrap_or(0);
         for p in presets.all() {
             let key = if p.needs_key() { p.key_env.clone().unwrap_or_else(|| "key".into()) } else { "no key".into() };
-            println!("{:<11} {:<9} {:<52} {key}", p.id, p.protocol.as_str(), p.base_url);
+            println!("{:<id_w$}  {:<9}  {:<url_w$}  {key}", p.id, p.protocol.as_str(), p.base_url);
         }
     }
     Ok(0)

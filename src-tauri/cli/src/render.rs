@@ -56,7 +56,7 @@ impl Renderer {
             }
             RunEvent::Retry { error, wait_ms, .. } => {
                 let status = error.status.map(|s| format!(" HTTP {s}")).unwrap_or_default();
-                let line = format!("retrying in {:.1} s after {:?}{status}: {}", *wait_ms as f64 / 1000.0, error.kind, error.message);
+                let line = format!("retrying in {:.1} s after {}{status}: {}", *wait_ms as f64 / 1000.0, name(&error.kind), error.message);
                 self.note(i, &self.paint(YELLOW, &line));
             }
             RunEvent::Fallback { to_provider, to_model, reason, .. } => {
@@ -142,12 +142,12 @@ impl Renderer {
         if let Some(e) = &r.error {
             let status = e.status.map(|s| format!(" HTTP {s}")).unwrap_or_default();
             let kept = if r.text.is_empty() { String::new() } else { format!(" ({} chars kept)", r.text.len()) };
-            return self.paint(RED, &format!("✗ {:?}{status}: {}{kept}", e.kind, e.message));
+            return self.paint(RED, &format!("✗ {}{status}: {}{kept}", name(&e.kind), e.message));
         }
         let mut parts = Vec::new();
         parts.push(match r.finish_reason {
             Some(FinishReason::Cancelled) => "■ stopped".to_string(),
-            Some(reason) => format!("✓ {}", serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()),
+            Some(reason) => format!("✓ {}", name(&reason)),
             None => "✓".to_string(),
         });
         let m = &r.metrics;
@@ -184,6 +184,11 @@ impl Renderer {
         }
         line
     }
+}
+
+/// The name a value has in `--json` output (`rate_limited`, `tool_calls`).
+fn name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
 }
 
 fn ms(v: f64) -> String {

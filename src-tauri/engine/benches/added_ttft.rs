@@ -2,6 +2,8 @@
 //! the moment the engine hands out its `Text` event. A raw TCP server in the same process sends
 //! the response headers, waits, then writes one event and notes the instant; the runner's
 //! consumer notes when the text arrives. Both instants come from the same monotonic clock.
+//! Then the stop latency: from `cancel()` on a streaming pane to the server seeing its connection
+//! closed (a read returning EOF or an error).
 //! `cargo bench -p juxta-engine --bench added_ttft` (figures in BENCHMARKS.md).
 
 use std::sync::{Arc, Mutex};
@@ -73,5 +75,67 @@ fn main() {
         let pct = |p: f64| added[((added.len() as f64 * p) as usize).min(added.len() - 1)];
         println!("added TTFT over {RUNS} runs (socket write → Text event out of the engine):");
         println!("  p50 {:?}  p90 {:?}  p99 {:?}  max {:?}", pct(0.50), pct(0.90), pct(0.99), added[added.len() - 1]);
+        stop_latency(&runner).await;
     });
+}
+
+/// A server that streams forever; measures how long after `cancel()` its socket sees the close.
+async fn stop_latency(runner: &Runner) {
+    const STOPS: usize = 300;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (closed_tx, mut closed_rx) = tokio::sync::mpsc::unbounded_channel::<Instant>();
+    tokio::spawn(async move {
+        loop {
+            let (sock, _) = listener.accept().await.unwrap();
+            let closed_tx = closed_tx.clone();
+            tokio::spawn(async move {
+                let (mut rd, mut wr) = sock.into_split();
+                let mut buf = vec![0u8; 16 * 1024];
+                let _ = rd.read(&mut buf).await; // the request (small enough for one read)
+                let _ = wr.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n").await;
+                let writer = tokio::spawn(async move {
+                    loop {
+                        let ev = b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tick \"}}]}\n\n";
+                        if wr.write_all(ev).await.is_err() { break; }
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    }
+                });
+                // EOF (or a reset) on the read side is the client closing the connection.
+                loop {
+                    match rd.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(_) => {}
+                    }
+                }
+                let _ = closed_tx.send(Instant::now());
+                writer.abort();
+            });
+        }
+    });
+    let endpoint = Preset::custom("raw", Protocol::OpenAiChat, &format!("http://{addr}/v1"));
+    let mut lat = Vec::with_capacity(STOPS);
+    for _ in 0..STOPS {
+        let spec = PaneSpec::new(Target { endpoint: endpoint.clone(), model: "m".into() }, ChatRequest::new("m", "hi"));
+        let mut h = runner.start_pane(spec, CancellationToken::new());
+        let mut texts = 0;
+        while let Some(ev) = h.events.recv().await {
+            if let RunEvent::Text { .. } = ev {
+                texts += 1;
+                if texts == 3 {
+                    break;
+                }
+            }
+        }
+        let stopped = Instant::now();
+        h.cancel.cancel();
+        let closed = tokio::time::timeout(Duration::from_secs(5), closed_rx.recv()).await.expect("closed within 5 s").unwrap();
+        let report = h.join.await.unwrap();
+        assert!(!report.text.is_empty());
+        lat.push(closed.saturating_duration_since(stopped));
+    }
+    lat.sort();
+    let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
+    println!("stop latency over {STOPS} stops (cancel() → the server sees the connection closed):");
+    println!("  p50 {:?}  p99 {:?}  max {:?}", pct(0.50), pct(0.99), lat[lat.len() - 1]);
 }

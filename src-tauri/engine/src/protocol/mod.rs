@@ -123,6 +123,12 @@ pub trait Decoder: Send {
     fn feed(&mut self, bytes: &[u8], out: &mut Vec<StreamEvent>);
     /// The body ended (EOF).
     fn finish(&mut self, out: &mut Vec<StreamEvent>);
+    /// Opaque data the next turn must send back (Anthropic thinking signatures, Gemini thought
+    /// signatures), known once the stream has ended: store it as the assistant message's
+    /// `provider_state`. `None` when there is nothing to keep.
+    fn provider_state(&self) -> Option<Value> {
+        None
+    }
 }
 
 /// Decode a whole body in one go (tests, replays, benchmarks).

@@ -31,6 +31,10 @@ pub struct PaneReport {
     pub attempts: Vec<Attempt>,
     pub mapping: MappingReport,
     pub error: Option<PaneError>,
+    /// What the protocol needs back in a follow-up turn (thinking signatures): goes into the next
+    /// request's `Message::Assistant.provider_state`. Not part of the `--json` contract.
+    #[serde(skip)]
+    pub provider_state: Option<serde_json::Value>,
 }
 
 impl PaneReport {
@@ -52,6 +56,7 @@ impl PaneReport {
             attempts: Vec::new(),
             mapping: MappingReport::default(),
             error: None,
+            provider_state: None,
         }
     }
 

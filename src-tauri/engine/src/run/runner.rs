@@ -503,6 +503,7 @@ async fn attempt(
     }
     // Dropping `resp` here closes the connection if the body was not read to its end.
     drop(resp);
+    report.provider_state = decoder.provider_state();
     let t_end = Instant::now();
 
     let error = stream.error.take();

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# End-to-end throughput of `juxta compare --json` against `curl -N` on the same stream from the same
+# local juxta-mock, and 16 parallel panes against one. Needs hyperfine (apt install hyperfine).
+# Usage: bash benches/cli_vs_curl.sh [EVENTS]   (figures in BENCHMARKS.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EVENTS=${1:-100000}
+
+cargo build --release -q -p juxta-cli -p juxta-mock
+BIN=${CARGO_TARGET_DIR:-target}/release
+"$BIN/juxta-mock" --port 0 > /tmp/juxta-bench-mock.out &
+MOCK=$!
+trap 'kill $MOCK 2>/dev/null || true' EXIT
+for _ in $(seq 50); do grep -q listening /tmp/juxta-bench-mock.out 2>/dev/null && break; sleep 0.1; done
+URL=$(sed -n 's/^juxta-mock listening on //p' /tmp/juxta-bench-mock.out)
+
+MODEL="normal@tokens=$EVENTS"
+BODY="{\"model\":\"$MODEL\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+CURL="curl -sN -X POST $URL/v1/chat/completions -H 'content-type: application/json' -d '$BODY' -o /dev/null"
+JUXTA="$BIN/juxta compare -m bench:$MODEL --json --provider bench=openai,$URL/v1 hi > /dev/null"
+PANES16="$BIN/juxta compare $(for _ in $(seq 16); do printf -- '-m bench:%s ' "$MODEL"; done) --json --provider bench=openai,$URL/v1 hi > /dev/null"
+
+# Sanity: the stream is what we think it is.
+"$BIN/juxta" compare -m "bench:$MODEL" --json --provider "bench=openai,$URL/v1" hi \
+  | grep -q "\"output_tokens\": $EVENTS" || { echo "the mock did not stream $EVENTS tokens" >&2; exit 1; }
+echo "stream: $(eval "curl -sN -X POST $URL/v1/chat/completions -H 'content-type: application/json' -d '$BODY'" | wc -c) bytes, $EVENTS events"
+
+hyperfine -N --warmup 2 --runs ${RUNS:-15} --export-markdown /tmp/juxta-bench.md \
+  -n "curl -N" "bash -c \"$CURL\"" \
+  -n "juxta compare --json (1 pane)" "bash -c \"$JUXTA\"" \
+  -n "juxta compare --json (16 panes)" "bash -c \"$PANES16\""
+cat /tmp/juxta-bench.md
