@@ -15,18 +15,24 @@ for _ in $(seq 50); do grep -q listening /tmp/juxta-bench-mock.out 2>/dev/null &
 URL=$(sed -n 's/^juxta-mock listening on //p' /tmp/juxta-bench-mock.out)
 
 MODEL="normal@tokens=$EVENTS"
-BODY="{\"model\":\"$MODEL\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
-CURL="curl -sN -X POST $URL/v1/chat/completions -H 'content-type: application/json' -d '$BODY' -o /dev/null"
-JUXTA="$BIN/juxta compare -m bench:$MODEL --json --provider bench=openai,$URL/v1 hi > /dev/null"
-PANES16="$BIN/juxta compare $(for _ in $(seq 16); do printf -- '-m bench:%s ' "$MODEL"; done) --json --provider bench=openai,$URL/v1 hi > /dev/null"
+DIR=$(mktemp -d)
+# Each contender is a small script, so quoting cannot change what is measured.
+cat > "$DIR/body.json" <<JSON
+{"model":"$MODEL","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}
+JSON
+echo "curl -sfN -X POST $URL/v1/chat/completions -H 'content-type: application/json' --data-binary @$DIR/body.json -o /dev/null" > "$DIR/curl.sh"
+echo "$BIN/juxta compare -m 'bench:$MODEL' --json --provider 'bench=openai,$URL/v1' hi > /dev/null" > "$DIR/juxta1.sh"
+echo "$BIN/juxta compare $(for _ in $(seq 16); do printf -- "-m 'bench:%s' " "$MODEL"; done) --json --provider 'bench=openai,$URL/v1' hi > /dev/null" > "$DIR/juxta16.sh"
 
-# Sanity: the stream is what we think it is.
+# Sanity: both read the whole stream.
+BYTES=$(curl -sfN -X POST "$URL/v1/chat/completions" -H 'content-type: application/json' --data-binary @"$DIR/body.json" | wc -c)
+[ "$BYTES" -gt $((EVENTS * 100)) ] || { echo "curl got only $BYTES bytes" >&2; exit 1; }
 "$BIN/juxta" compare -m "bench:$MODEL" --json --provider "bench=openai,$URL/v1" hi \
-  | grep -q "\"output_tokens\": $EVENTS" || { echo "the mock did not stream $EVENTS tokens" >&2; exit 1; }
-echo "stream: $(eval "curl -sN -X POST $URL/v1/chat/completions -H 'content-type: application/json' -d '$BODY'" | wc -c) bytes, $EVENTS events"
+  | grep -q "\"output_tokens\": $EVENTS" || { echo "juxta did not read $EVENTS tokens" >&2; exit 1; }
+echo "stream: $BYTES bytes, $EVENTS events"
 
-hyperfine -N --warmup 2 --runs ${RUNS:-15} --export-markdown /tmp/juxta-bench.md \
-  -n "curl -N" "bash -c \"$CURL\"" \
-  -n "juxta compare --json (1 pane)" "bash -c \"$JUXTA\"" \
-  -n "juxta compare --json (16 panes)" "bash -c \"$PANES16\""
+hyperfine -N --warmup 2 --runs "${RUNS:-15}" --export-markdown /tmp/juxta-bench.md \
+  -n "curl -N" "bash $DIR/curl.sh" \
+  -n "juxta compare --json (1 pane)" "bash $DIR/juxta1.sh" \
+  -n "juxta compare --json (16 panes)" "bash $DIR/juxta16.sh"
 cat /tmp/juxta-bench.md

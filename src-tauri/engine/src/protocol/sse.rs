@@ -129,7 +129,10 @@ impl SseParser {
             }
             b"event" => {
                 self.event.clear();
-                self.event.push_str(&String::from_utf8_lossy(value));
+                match std::str::from_utf8(value) {
+                    Ok(s) => self.event.push_str(s),
+                    Err(_) => self.event.push_str(&String::from_utf8_lossy(value)),
+                }
             }
             _ => {} // id, retry and unknown fields do not matter to us
         }
@@ -137,7 +140,11 @@ impl SseParser {
 
     fn dispatch(&mut self, on_event: &mut impl FnMut(SseEvent<'_>)) {
         if self.has_data {
-            let data = String::from_utf8_lossy(&self.data);
+            // `str::from_utf8` has a fast path for the (usual) valid case; lossy only when needed.
+            let data = match std::str::from_utf8(&self.data) {
+                Ok(s) => std::borrow::Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(&self.data),
+            };
             let event = if self.event.is_empty() { "message" } else { self.event.as_str() };
             on_event(SseEvent { event, data: &data });
         }

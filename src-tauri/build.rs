@@ -1,0 +1,17 @@
+//! Reads tauri.conf.json and src-tauri/capabilities/, and declares the app's own commands so that
+//! a capability must grant each one explicitly (a command no capability grants cannot be called).
+
+/// Every `#[tauri::command]` registered in lib.rs; each gets an `allow-<name>` permission.
+const COMMANDS: &[&str] = &["list_providers"];
+
+fn main() {
+    // tauri-build only watches its default capabilities folder; a custom one must be watched here.
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS))
+        // The package root is the repository root, so capabilities are not in the default `./capabilities`.
+        .capabilities_path_pattern("./src-tauri/capabilities/**/*");
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri-build: {e:#}");
+    }
+}

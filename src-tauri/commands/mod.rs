@@ -1,0 +1,4 @@
+//! IPC handlers, one file per domain. Each is a few lines: read arguments, one engine call,
+//! map the result to something the UI can display.
+
+pub mod providers;
