@@ -33,6 +33,13 @@ impl CliError {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Diagnostics on stderr when asked: JUXTA_LOG=debug (or a filter such as `juxta_engine=trace`).
+    if let Ok(filter) = std::env::var("JUXTA_LOG") {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

@@ -207,6 +207,10 @@ async fn a_key_from_the_environment_reaches_the_header_and_never_the_output() {
     assert_eq!(out.code, 1);
     assert!(mock.requests().iter().any(|r| r.headers.iter().any(|(k, v)| k == "authorization" && v == &format!("Bearer {CANARY}"))));
     assert!(!out.stdout.contains(CANARY) && !out.stderr.contains(CANARY), "the key leaked");
+    // Nor in the most verbose logs, ours and the HTTP stack's.
+    let out = juxta(&a, None, &[("JUXTA_KEY_REMOTE", CANARY), ("JUXTA_LOG", "trace")]).await;
+    assert!(out.stderr.contains("sending") && out.stderr.contains("attempt failed"), "logs are on: {}", out.stderr);
+    assert!(!out.stdout.contains(CANARY) && !out.stderr.contains(CANARY), "the key leaked into the logs");
     // Without a terminal nor --json the same holds.
     let a = args(&["compare", "-m", "remote:auth-error", "--provider", &format!("remote=openai,{b}/v1"), "hi"]);
     let out = juxta(&a, None, &[("JUXTA_KEY_REMOTE", CANARY)]).await;

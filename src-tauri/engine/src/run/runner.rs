@@ -412,6 +412,8 @@ async fn attempt(
     // Compressed streams arrive in bursts and hide the real token timing.
     req = with_auth(req, endpoint.auth, key.as_ref()).header("accept-encoding", "identity").body(body);
 
+    // Logged without headers: the inspector's `Request` event is where they are shown, redacted.
+    tracing::debug!(provider = %endpoint.id, model = %target.model, url = %wire.url, attempt = report.attempts.len(), "sending");
     let t_send = Instant::now();
     let sent = tokio::select! {
         biased;
@@ -453,6 +455,7 @@ async fn attempt(
         if e.retry_after.is_none() {
             e.retry_after = retry_after;
         }
+        tracing::debug!(provider = %endpoint.id, status, kind = ?e.kind, message = %e.message, "attempt failed");
         record(report, Some(status), Some(&e));
         return Outcome::Failed(e);
     }
@@ -507,6 +510,10 @@ async fn attempt(
     let t_end = Instant::now();
 
     let error = stream.error.take();
+    tracing::debug!(
+        provider = %endpoint.id, model = %target.model, status, cancelled,
+        error = error.as_ref().map(|e| e.message.as_str()), chars = report.text.len(), "stream ended"
+    );
     if cancelled {
         report.finish_reason = Some(FinishReason::Cancelled);
     } else if let Some(e) = &error {
