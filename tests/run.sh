@@ -25,7 +25,7 @@ step "UI: install, type check, unit tests, build"
 )
 
 step "Rust: engine, CLI, mock and app"
-cargo test --workspace --locked
+cargo test --workspace --locked --no-fail-fast
 
 step "Keychain: a real Secret Service"
 T=$(mktemp -d)

@@ -19,6 +19,8 @@ pub async fn server() -> MockServer {
 }
 
 pub fn client() -> reqwest::Client {
+    // Needed when reqwest is built with the engine's `rustls-no-provider` (a workspace-wide build).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .no_proxy()
         .build()
