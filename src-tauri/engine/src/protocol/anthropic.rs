@@ -35,6 +35,10 @@ impl Adapter for Anthropic {
         Protocol::Anthropic
     }
 
+    fn base_headers(&self, endpoint: &Endpoint) -> Vec<(String, String)> {
+        headers(&[("anthropic-version", API_VERSION)], endpoint)
+    }
+
     fn map_request(&self, endpoint: &Endpoint, caps: &ModelCaps, req: &ChatRequest) -> Mapped {
         let mut report = MappingReport::default();
         let mut body = Map::new();

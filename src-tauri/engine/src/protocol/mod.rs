@@ -111,6 +111,12 @@ pub trait Adapter: Send + Sync {
 
     /// Parse one page of the model list.
     fn parse_models(&self, body: &[u8]) -> Result<ModelsPage, ProviderError>;
+
+    /// Headers of a request other than a completion (the model list): the preset's extra
+    /// headers, never an auth header (the runner adds the key), plus what the protocol requires.
+    fn base_headers(&self, endpoint: &Endpoint) -> Vec<(String, String)> {
+        anthropic::headers(&[], endpoint)
+    }
 }
 
 /// Decodes one response body. Contract:

@@ -26,11 +26,12 @@ pub fn estimate_tokens(text: &str) -> u64 {
     chars.div_ceil(4)
 }
 
-/// Compute the metrics of an answer. `ttft`/`total` are measured from the request being sent.
-pub fn compute(ttft: Option<Duration>, total: Option<Duration>, usage: Option<&Usage>, streamed_text: &str) -> Metrics {
+/// Compute the metrics of an answer. `ttft`/`total` are measured from the request being sent;
+/// `streamed` is what came out (reasoning and text), used only when the provider sent no usage.
+pub fn compute(ttft: Option<Duration>, total: Option<Duration>, usage: Option<&Usage>, streamed: &[&str]) -> Metrics {
     let (output_tokens, estimated) = match usage {
         Some(u) if u.output_tokens > 0 => (u.output_tokens, false),
-        _ => (estimate_tokens(streamed_text), true),
+        _ => (streamed.iter().map(|s| estimate_tokens(s)).sum(), true),
     };
     let rate = match (ttft, total) {
         // The first token is already out at ttft; the rest took (total - ttft).
@@ -68,7 +69,7 @@ mod tests {
     #[test]
     fn rate_counts_tokens_after_the_first() {
         let usage = Usage { output_tokens: 101, ..Default::default() };
-        let m = compute(Some(Duration::from_millis(500)), Some(Duration::from_millis(2500)), Some(&usage), "");
+        let m = compute(Some(Duration::from_millis(500)), Some(Duration::from_millis(2500)), Some(&usage), &[]);
         assert_eq!(m.ttft_ms, Some(500.0));
         assert_eq!(m.total_ms, Some(2500.0));
         assert_eq!(m.output_tokens_per_s, Some(50.0));
@@ -77,14 +78,14 @@ mod tests {
 
     #[test]
     fn without_usage_tokens_are_estimated_and_marked() {
-        let m = compute(Some(Duration::from_millis(100)), Some(Duration::from_millis(1100)), None, &"abcd".repeat(41));
+        let m = compute(Some(Duration::from_millis(100)), Some(Duration::from_millis(1100)), None, &[&"abcd".repeat(20), &"abcd".repeat(21)]);
         assert!(m.estimated);
         assert_eq!(m.output_tokens_per_s, Some(40.0));
     }
 
     #[test]
     fn no_rate_without_a_first_token() {
-        let m = compute(None, Some(Duration::from_millis(100)), None, "");
+        let m = compute(None, Some(Duration::from_millis(100)), None, &[]);
         assert_eq!(m.output_tokens_per_s, None);
         assert!(!m.estimated);
     }

@@ -21,7 +21,7 @@ use super::substitution;
 use crate::catalog::{AuthStyle, CapsTable, Endpoint, PriceTable};
 use crate::error::{ErrorKind, ProviderError};
 use crate::event::{FinishReason, StreamEvent};
-use crate::protocol::{errors, Adapter, ModelInfo};
+use crate::protocol::{errors, ModelInfo};
 use crate::request::ChatRequest;
 use crate::secrets::{self, ApiKey, SecretStore};
 
@@ -163,7 +163,7 @@ impl Runner {
         for _page in 0..100 {
             let url = adapter.models_url(endpoint, cursor.as_deref());
             let mut req = self.shared.client.get(&url).timeout(Duration::from_secs(30));
-            for (name, value) in adapter_headers(endpoint, adapter) {
+            for (name, value) in adapter.base_headers(endpoint) {
                 req = req.header(name, value);
             }
             req = with_auth(req, endpoint.auth, key.as_ref());
@@ -182,16 +182,6 @@ impl Runner {
         }
         Ok(models)
     }
-}
-
-/// Headers every request to this endpoint carries besides the key (from a mapping of nothing).
-fn adapter_headers(endpoint: &Endpoint, adapter: &dyn Adapter) -> Vec<(String, String)> {
-    let mut headers: Vec<(String, String)> =
-        endpoint.extra_headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    if adapter.protocol() == crate::Protocol::Anthropic {
-        headers.push(("anthropic-version".into(), "2023-06-01".into()));
-    }
-    headers
 }
 
 async fn key_for(shared: &Shared, endpoint: &Endpoint) -> Result<Option<ApiKey>, ProviderError> {
@@ -536,13 +526,8 @@ async fn attempt(
         stream.first_token.map(|t| t - t_send),
         Some(t_end - t_send),
         usage.as_ref(),
-        &report.text,
+        &[&report.reasoning, &report.text],
     );
-    // Estimated metrics also cover reasoning text when no usage was sent.
-    if usage.is_none() && !report.reasoning.is_empty() {
-        let all = format!("{}{}", report.reasoning, report.text);
-        report.metrics = metrics::compute(stream.first_token.map(|t| t - t_send), Some(t_end - t_send), None, &all);
-    }
     report.cost_usd = usage.as_ref().and_then(|u| {
         metrics::cost_usd(&shared.prices, &endpoint.id, &target.model, report.served_model.as_deref(), u)
     });
