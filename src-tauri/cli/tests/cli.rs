@@ -265,7 +265,8 @@ async fn the_users_config_dir_adds_providers_and_prices() {
     let want = (input * 2.0 + 100.0 * 10.0) / 1e6;
     assert!((p["cost_usd"].as_f64().unwrap() - want).abs() < 1e-12, "{p}");
 
-    std::fs::write(dir.join("models.toml"), "[[model]]\nmatch = [\"[\"]\n").unwrap();
+    // A broken file (here `match` is not a list) is a usage error naming the file.
+    std::fs::write(dir.join("models.toml"), "[[model]]\nmatch = \"gpt-4o\"\n").unwrap();
     let out = juxta(&args(&["providers"]), None, &[("JUXTA_CONFIG_DIR", &dir_s)]).await;
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("models.toml"), "{}", out.stderr);

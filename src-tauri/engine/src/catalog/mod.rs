@@ -2,6 +2,7 @@
 //! this module; users can override each from their config dir.
 
 pub mod models;
+pub mod pattern;
 pub mod presets;
 pub mod prices;
 

@@ -2,7 +2,7 @@
 //! keyed by model-id glob patterns; every matching entry applies in order, so later, more
 //! specific entries refine earlier ones, and a user's own table (applied last) wins.
 
-use globset::{Glob, GlobMatcher};
+use super::pattern::{normalise, ModelPattern};
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::Protocol;
@@ -113,13 +113,11 @@ struct CapsFile {
 pub enum CapsError {
     #[error("the model capability table is not valid TOML: {0}")]
     Toml(#[from] toml::de::Error),
-    #[error("bad model pattern {pattern:?}: {source}")]
-    Pattern { pattern: String, source: globset::Error },
 }
 
 #[derive(Debug, Clone)]
 pub struct CapsTable {
-    rows: Vec<(Vec<GlobMatcher>, CapsPatch)>,
+    rows: Vec<(Vec<ModelPattern>, CapsPatch)>,
 }
 
 impl CapsTable {
@@ -133,26 +131,21 @@ impl CapsTable {
     pub fn extend_from_toml(&mut self, text: &str) -> Result<(), CapsError> {
         let file: CapsFile = toml::from_str(text)?;
         for row in file.model {
-            let mut matchers = Vec::new();
-            for p in &row.patterns {
-                let glob = Glob::new(&p.to_ascii_lowercase())
-                    .map_err(|source| CapsError::Pattern { pattern: p.clone(), source })?;
-                matchers.push(glob.compile_matcher());
-            }
-            self.rows.push((matchers, row));
+            let patterns = row.patterns.iter().map(|p| ModelPattern::new(p)).collect();
+            self.rows.push((patterns, row));
         }
         Ok(())
     }
 
     /// The capabilities of `model` spoken to over `protocol`.
     pub fn lookup(&self, protocol: Protocol, model: &str) -> ModelCaps {
-        let id = super::bare_model_id(model).to_ascii_lowercase();
+        let id = normalise(model);
         let mut caps = ModelCaps::protocol_default(protocol);
         for (matchers, row) in &self.rows {
             if row.protocol.is_some_and(|p| p != protocol) {
                 continue;
             }
-            if matchers.iter().any(|m| m.is_match(&id)) {
+            if matchers.iter().any(|m| m.matches(&id)) {
                 row.apply(&mut caps);
             }
         }
@@ -187,6 +180,7 @@ mod tests {
         let mut t = CapsTable::bundled();
         t.extend_from_toml("[[model]]\nmatch = [\"gpt-4o*\"]\ntemperature = false\n").unwrap();
         assert!(!t.lookup(Protocol::OpenAiChat, "gpt-4o").temperature);
-        assert!(t.extend_from_toml("[[model]]\nmatch = [\"[\"]\n").is_err());
+        let err = t.extend_from_toml("[[model]]\nmatch = \"gpt-4o\"\n").unwrap_err();
+        assert!(err.to_string().contains("not valid TOML"), "{err}");
     }
 }

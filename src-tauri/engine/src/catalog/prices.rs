@@ -1,7 +1,7 @@
 //! The price table: USD per million tokens, dated, editable. OpenRouter's streamed `usage.cost`
 //! overrides it for OpenRouter requests (it is what the account was actually charged).
 
-use globset::{Glob, GlobMatcher};
+use super::pattern::{normalise, ModelPattern};
 use serde::{Deserialize, Serialize};
 
 use crate::event::Usage;
@@ -54,7 +54,7 @@ struct PriceFile {
 #[derive(Debug, Clone)]
 pub struct PriceTable {
     pub as_of: String,
-    rows: Vec<(Vec<GlobMatcher>, PriceRow)>,
+    rows: Vec<(Vec<ModelPattern>, PriceRow)>,
 }
 
 impl PriceTable {
@@ -66,12 +66,7 @@ impl PriceTable {
         let file: PriceFile = toml::from_str(text).map_err(|e| format!("price table: {e}"))?;
         let mut rows = Vec::new();
         for row in file.price {
-            let matchers = row
-                .patterns
-                .iter()
-                .map(|p| Glob::new(&p.to_ascii_lowercase()).map(|g| g.compile_matcher()))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| format!("price table: {e}"))?;
+            let matchers = row.patterns.iter().map(|p| ModelPattern::new(p)).collect();
             rows.push((matchers, row));
         }
         Ok(PriceTable { as_of: file.as_of, rows })
@@ -87,12 +82,12 @@ impl PriceTable {
 
     /// The price of `model` at `provider`: a row for that provider first, then a general row.
     pub fn lookup(&self, provider: &str, model: &str) -> Option<Price> {
-        let id = super::bare_model_id(model).to_ascii_lowercase();
+        let id = normalise(model);
         let hit = |want_provider: bool| {
             self.rows.iter().find(|(m, row)| {
                 (row.provider.as_deref() == Some(provider)) == want_provider
                     && (want_provider || row.provider.is_none())
-                    && m.iter().any(|g| g.is_match(&id))
+                    && m.iter().any(|g| g.matches(&id))
             })
         };
         hit(true).or_else(|| hit(false)).map(|(_, row)| row.price)

@@ -115,11 +115,7 @@ impl State {
         }
         remember_first(&mut self.served_model, chunk.model);
         remember_first(&mut self.served_by, chunk.provider);
-        for choice in chunk.choices.into_iter().flatten() {
-            // We never ask for n > 1; other choices would interleave with the first.
-            if choice.index.map_or(0, |i| i.0) != 0 {
-                continue;
-            }
+        if let Some(choice) = chunk.choices.0 {
             if let Some(delta) = choice.delta {
                 self.on_delta(delta, out);
             }
@@ -131,7 +127,7 @@ impl State {
             }
         }
         // Groq sends the same numbers twice; the top-level copy wins.
-        if let Some(u) = chunk.usage.or_else(|| chunk.x_groq.and_then(|x| x.usage)) {
+        if let Some(u) = chunk.usage.map(|u| *u).or_else(|| chunk.x_groq.and_then(|x| x.usage)) {
             out.push(StreamEvent::Usage {
                 usage: usage_from(&u),
             });
@@ -156,7 +152,7 @@ impl State {
             let call = WireToolCall {
                 index: Some(super::wire::Count(0)),
                 id: None,
-                function: Some(f),
+                function: Some(*f),
             };
             self.on_tool_fragment(call, out);
         }

@@ -122,15 +122,46 @@ pub struct Chunk<'a> {
     /// vLLM sends errors as `{"object":"error", message, type, code}`.
     #[serde(borrow, default)]
     pub object: Option<Str<'a>>,
+    /// Only choice 0: we never ask for n > 1, and other choices would interleave with it.
     #[serde(borrow, default)]
-    pub choices: Option<Vec<Choice<'a>>>,
+    pub choices: FirstChoice<'a>,
+    /// Boxed, like every field that comes once per stream: a smaller chunk is cheaper to move.
     #[serde(default)]
-    pub usage: Option<WireUsage>,
+    pub usage: Option<Box<WireUsage>>,
     #[serde(default)]
-    pub x_groq: Option<XGroq>,
+    pub x_groq: Option<Box<XGroq>>,
     /// OpenRouter's mid-stream error (rare, so a `Value` costs nothing on the hot path).
     #[serde(default)]
     pub error: Option<Value>,
+}
+
+/// `choices`, keeping only the one with index 0 (without a `Vec` per chunk: this is the hot path).
+#[derive(Debug, Default)]
+pub struct FirstChoice<'a>(pub Option<Choice<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for FirstChoice<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = FirstChoice<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array of choices")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(FirstChoice(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut first = None;
+                while let Some(choice) = seq.next_element::<Choice<'a>>()? {
+                    if first.is_none() && choice.index.map_or(0, |i| i.0) == 0 {
+                        first = Some(choice);
+                    }
+                }
+                Ok(FirstChoice(first))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -163,7 +194,7 @@ pub struct Delta<'a> {
     pub tool_calls: Option<Vec<WireToolCall<'a>>>,
     /// The pre-tools function-calling API, still spoken by some servers.
     #[serde(borrow, default)]
-    pub function_call: Option<WireFunction<'a>>,
+    pub function_call: Option<Box<WireFunction<'a>>>,
 }
 
 /// `delta.content`: a string, or (Mistral Magistral) an array of typed parts.
