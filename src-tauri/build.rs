@@ -2,7 +2,21 @@
 //! a capability must grant each one explicitly (a command no capability grants cannot be called).
 
 /// Every `#[tauri::command]` registered in lib.rs; each gets an `allow-<name>` permission.
-const COMMANDS: &[&str] = &["list_providers"];
+const COMMANDS: &[&str] = &[
+    "list_providers",
+    "save_custom_provider",
+    "delete_custom_provider",
+    "test_connection",
+    "list_models",
+    "detect_local_servers",
+    "start_demo_server",
+    "set_key",
+    "delete_key",
+    "import_env_keys",
+    "start_pane",
+    "stop_pane",
+    "stop_all",
+];
 
 fn main() {
     // tauri-build only watches its default capabilities folder; a custom one must be watched here.

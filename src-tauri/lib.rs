@@ -1,38 +1,73 @@
 //! The desktop shell: builds the Tauri app, owns the state the commands share, and registers
 //! the IPC handlers. Everything of substance happens in `juxta-engine`; handlers stay thin.
+//!
+//! - [`commands`]: the IPC handlers (`verb_noun`), one file per domain.
+//! - [`ipc`]: the types that cross the boundary (mirrored in `ui/src/ipc/types.ts`).
+//! - [`pane_stream`]: engine events → one channel message per frame per pane.
+//! - [`state`]: what the handlers share; [`user_providers`]: the user's `providers.toml`.
 
 pub mod commands;
+pub mod ipc;
+pub mod pane_stream;
+pub mod state;
+pub mod user_providers;
 
-use juxta_engine::catalog::Presets;
-use tauri::{Builder, Runtime};
+use std::sync::Arc;
 
-/// What every command may read. Keys are not here: they live in the OS keychain only.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub presets: Presets,
+use juxta_engine::secrets::KeychainStore;
+use tauri::{Builder, Manager, Runtime};
+
+pub use state::AppState;
+
+/// The app minus its context and plugins: state and commands. Generic over the runtime so tests
+/// drive the same wiring through `tauri::test::mock_builder()` (with an in-memory secret store).
+pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
+    builder.manage(state).invoke_handler(tauri::generate_handler![
+        commands::providers::list_providers,
+        commands::providers::save_custom_provider,
+        commands::providers::delete_custom_provider,
+        commands::providers::test_connection,
+        commands::providers::list_models,
+        commands::providers::detect_local_servers,
+        commands::providers::start_demo_server,
+        commands::keys::set_key,
+        commands::keys::delete_key,
+        commands::keys::import_env_keys,
+        commands::panes::start_pane,
+        commands::panes::stop_pane,
+        commands::panes::stop_all,
+    ])
 }
 
-impl Default for AppState {
-    fn default() -> Self {
-        AppState {
-            presets: Presets::bundled(),
-        }
+/// The keychain the app uses: service `dev.juxta.app`, or `JUXTA_KEYCHAIN_SERVICE` (tests use
+/// their own service so they never touch a developer's real keys).
+fn keychain() -> KeychainStore {
+    match std::env::var("JUXTA_KEYCHAIN_SERVICE") {
+        Ok(s) if !s.is_empty() => KeychainStore::with_service(&s),
+        _ => KeychainStore::new(),
     }
-}
-
-/// The app minus its context: state and commands. Generic over the runtime so tests can
-/// drive the same wiring through `tauri::test::mock_builder()`.
-pub fn setup<R: Runtime>(builder: Builder<R>) -> Builder<R> {
-    builder
-        .manage(AppState::default())
-        .invoke_handler(tauri::generate_handler![
-            commands::providers::list_providers
-        ])
 }
 
 /// Starts the desktop app (called by `main`).
 pub fn run() {
-    setup(Builder::default())
+    let state = AppState::new(Arc::new(keychain()), juxta_engine::catalog::user_config_dir());
+    let builder = Builder::default()
+        // First, so a second launch focuses the running window instead of opening another.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(
+            tauri_plugin_log::Builder::new()
+                .level(log::LevelFilter::Info)
+                // Our own crates' tracing goes through `log` too; nothing logged ever holds a key.
+                .build(),
+        );
+    setup(builder, state)
         .run(tauri::generate_context!())
         // Nothing to recover from if the window system or webview cannot start.
         .expect("error while running Juxta");

@@ -1,22 +1,40 @@
 //! The app's IPC commands, invoked the way the webview invokes them: through Tauri's mock runtime
 //! with the app's real context (tauri.conf.json and the capabilities in src-tauri/capabilities),
 //! so a command the capability does not grant fails here exactly as it would in the window.
+//! Keys live in an in-memory store here; the real keychain is tested in tests/app_keychain.rs.
 
-use juxta_app::commands::providers::ProviderSummary;
+use std::sync::Arc;
+
+use juxta_app::ipc::{KeyStatus, PaneEvent, PaneRequest, ProviderView};
+use juxta_app::AppState;
 use juxta_engine::catalog::Presets;
-use serde_json::Value;
+use juxta_engine::request::Message;
+use juxta_engine::secrets::MemoryStore;
+use juxta_mock::MockServer;
+use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 
-/// A fake key planted in the environment: it must never come back over IPC.
+/// A fake key planted in the environment and the store: it must never come back over IPC.
 const PLANTED_KEY: &str = "sk-juxta-test-planted-0123456789abcdef";
 
-fn app() -> App<MockRuntime> {
-    juxta_app::setup(mock_builder())
+/// A config dir per test, so saved providers never leak between tests.
+fn config_dir(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("juxta-app-test-{}-{name}", std::process::id()))
+}
+
+fn app_with(store: MemoryStore, name: &str) -> App<MockRuntime> {
+    let _ = std::fs::remove_dir_all(config_dir(name));
+    let state = AppState::new(Arc::new(store), Some(config_dir(name)));
+    juxta_app::setup(mock_builder(), state)
         .build(tauri::generate_context!())
         .expect("mock app builds")
+}
+
+fn app() -> App<MockRuntime> {
+    app_with(MemoryStore::new(), "default")
 }
 
 /// A window labelled like the one tauri.conf.json declares (the mock app does not open config windows).
@@ -31,12 +49,16 @@ fn main_window(app: &App<MockRuntime>) -> WebviewWindow<MockRuntime> {
 }
 
 fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, origin: &str) -> Result<Value, Value> {
+    invoke_with(window, cmd, origin, json!({}))
+}
+
+fn invoke_with(window: &WebviewWindow<MockRuntime>, cmd: &str, origin: &str, args: Value) -> Result<Value, Value> {
     let request = InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),
         error: CallbackFn(1),
         url: origin.parse().expect("valid origin"),
-        body: InvokeBody::default(),
+        body: InvokeBody::Json(args),
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
     };
@@ -52,7 +74,7 @@ fn list_providers_returns_every_bundled_preset_in_order() {
     let app = app();
     let raw = invoke(&main_window(&app), "list_providers", APP_ORIGIN)
         .expect("main window may list providers");
-    let got: Vec<ProviderSummary> =
+    let got: Vec<ProviderView> =
         serde_json::from_value(raw).expect("a list of provider summaries");
 
     let bundled = Presets::bundled();
@@ -69,7 +91,10 @@ fn list_providers_returns_every_bundled_preset_in_order() {
     assert_eq!(openai.base_url, "https://api.openai.com/v1");
     assert_eq!(openai.key_env.as_deref(), Some("OPENAI_API_KEY"));
     assert!(!openai.local);
+    assert_eq!(openai.key, KeyStatus::Absent);
+    assert!(!openai.custom);
     let ollama = got.iter().find(|p| p.id == "ollama").expect("ollama");
+    assert_eq!(ollama.key, KeyStatus::NotNeeded, "a local server needs no key");
     assert!(ollama.local, "ollama is a local server");
     assert!(
         ollama.base_url.starts_with("http://"),
@@ -79,15 +104,17 @@ fn list_providers_returns_every_bundled_preset_in_order() {
 }
 
 #[test]
-fn summaries_have_exactly_the_public_fields_and_nothing_key_like() {
+fn provider_views_have_exactly_the_public_fields_and_nothing_key_like() {
     // If a handler ever resolved `key_env` to its value, this is what would leak.
     std::env::set_var("OPENAI_API_KEY", PLANTED_KEY);
-    let app = app();
+    let app = app_with(MemoryStore::with(&[("anthropic", PLANTED_KEY)]), "fields");
     let raw = invoke(&main_window(&app), "list_providers", APP_ORIGIN).expect("list_providers");
     assert!(
         !raw.to_string().contains(PLANTED_KEY),
-        "a key from the environment came back over IPC"
+        "a key from the environment or the store came back over IPC"
     );
+    let anthropic = raw.as_array().unwrap().iter().find(|p| p["id"] == "anthropic").unwrap();
+    assert_eq!(anthropic["key"], json!({"state": "present", "last4": "cdef"}));
 
     let list = raw.as_array().expect("an array");
     assert!(!list.is_empty());
@@ -97,13 +124,15 @@ fn summaries_have_exactly_the_public_fields_and_nothing_key_like() {
         fields.sort_unstable();
         assert_eq!(
             fields,
-            ["baseUrl", "id", "keyEnv", "local", "name", "protocol"],
+            ["base_url", "custom", "extra_headers", "id", "key", "key_env", "local", "name", "protocol"],
             "{provider}"
         );
         assert!(
             ["openai", "anthropic", "gemini"].contains(&obj["protocol"].as_str().unwrap_or("")),
             "{provider}"
         );
+        let state = obj["key"]["state"].as_str().unwrap_or("");
+        assert!(["present", "absent", "not_needed"].contains(&state), "{provider}");
         for value in obj.values().filter_map(Value::as_str) {
             assert!(!looks_like_key(value), "{value:?} looks like a secret");
         }
@@ -167,4 +196,258 @@ fn looks_like_key(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     let mixed = s.chars().any(|c| c.is_ascii_digit()) && s.chars().any(|c| c.is_ascii_alphabetic());
     token_like && mixed
+}
+
+#[test]
+fn a_key_goes_in_and_only_its_last_four_characters_come_back() {
+    let app = app();
+    let w = main_window(&app);
+    let status = invoke_with(&w, "set_key", APP_ORIGIN, json!({"provider": "openai", "key": PLANTED_KEY})).expect("set_key");
+    assert_eq!(status, json!({"state": "present", "last4": "cdef"}));
+    // The store really holds it (what the runner will read).
+    let state = app.state::<AppState>();
+    assert_eq!(state.secrets.get("openai").unwrap().unwrap().expose(), PLANTED_KEY);
+
+    let list = invoke(&w, "list_providers", APP_ORIGIN).unwrap();
+    assert!(!list.to_string().contains(PLANTED_KEY));
+    let openai = list.as_array().unwrap().iter().find(|p| p["id"] == "openai").unwrap();
+    assert_eq!(openai["key"]["last4"], "cdef");
+
+    let status = invoke_with(&w, "delete_key", APP_ORIGIN, json!({"provider": "openai"})).expect("delete_key");
+    assert_eq!(status, json!({"state": "absent"}));
+    assert!(state.secrets.get("openai").unwrap().is_none());
+}
+
+#[test]
+fn bad_keys_and_unknown_providers_are_refused_without_echoing_the_key() {
+    let app = app();
+    let w = main_window(&app);
+    let err = invoke_with(&w, "set_key", APP_ORIGIN, json!({"provider": "openai", "key": "sk-has spaces-123456789"})).unwrap_err();
+    assert!(err.to_string().contains("spaces"), "{err}");
+    assert!(!err.to_string().contains("sk-has"), "{err}");
+    let err = invoke_with(&w, "set_key", APP_ORIGIN, json!({"provider": "nope", "key": PLANTED_KEY})).unwrap_err();
+    assert!(err.to_string().contains("unknown provider"), "{err}");
+    assert!(!err.to_string().contains(PLANTED_KEY));
+}
+
+#[test]
+fn env_keys_are_imported_only_when_asked() {
+    std::env::set_var("MISTRAL_API_KEY", "mistral-key-0123456789-wxyz");
+    let app = app_with(MemoryStore::new(), "import");
+    let w = main_window(&app);
+    let state = app.state::<AppState>();
+    // Listing providers never imports anything.
+    invoke(&w, "list_providers", APP_ORIGIN).unwrap();
+    assert!(state.secrets.get("mistral").unwrap().is_none());
+
+    let imported = invoke(&w, "import_env_keys", APP_ORIGIN).expect("import_env_keys");
+    let mistral = imported.as_array().unwrap().iter().find(|i| i["provider"] == "mistral").expect("mistral imported");
+    assert_eq!(mistral["env_var"], "MISTRAL_API_KEY");
+    assert_eq!(mistral["last4"], "wxyz");
+    assert!(!imported.to_string().contains("mistral-key-0123456789"));
+    assert_eq!(state.secrets.get("mistral").unwrap().unwrap().expose(), "mistral-key-0123456789-wxyz");
+}
+
+#[test]
+fn custom_providers_are_saved_to_the_config_dir_and_can_be_deleted() {
+    let app = app_with(MemoryStore::new(), "custom");
+    let w = main_window(&app);
+    let saved = invoke_with(
+        &w,
+        "save_custom_provider",
+        APP_ORIGIN,
+        json!({"provider": {"id": "corp", "name": "Corp gateway", "protocol": "openai", "base_url": "https://llm.corp.example/v1", "extra_headers": {"X-Team": "search"}}}),
+    )
+    .expect("save_custom_provider");
+    assert_eq!(saved["custom"], true);
+    assert_eq!(saved["key"], json!({"state": "absent"}));
+
+    let file = std::fs::read_to_string(config_dir("custom").join("providers.toml")).expect("providers.toml written");
+    assert!(file.contains("llm.corp.example") && file.contains("X-Team"), "{file}");
+    let list = invoke(&w, "list_providers", APP_ORIGIN).unwrap();
+    assert_eq!(list.as_array().unwrap().last().unwrap()["id"], "corp");
+
+    let err = invoke_with(&w, "delete_custom_provider", APP_ORIGIN, json!({"id": "openai"})).unwrap_err();
+    assert!(err.to_string().contains("bundled"), "{err}");
+    invoke_with(&w, "delete_custom_provider", APP_ORIGIN, json!({"id": "corp"})).expect("delete");
+    let list = invoke(&w, "list_providers", APP_ORIGIN).unwrap();
+    assert!(list.as_array().unwrap().iter().all(|p| p["id"] != "corp"));
+    let file = std::fs::read_to_string(config_dir("custom").join("providers.toml")).unwrap();
+    assert!(!file.contains("llm.corp.example"), "{file}");
+}
+
+#[test]
+fn the_demo_server_starts_and_its_models_can_be_listed() {
+    let app = app();
+    let w = main_window(&app);
+    let demo = invoke(&w, "start_demo_server", APP_ORIGIN).expect("start_demo_server");
+    assert_eq!(demo["id"], "mock");
+    let url = demo["base_url"].as_str().unwrap();
+    assert!(url.starts_with("http://127.0.0.1:") && url.ends_with("/v1"), "{url}");
+    let models = invoke_with(&w, "test_connection", APP_ORIGIN, json!({"provider": "mock"})).expect("test_connection");
+    let ids: Vec<&str> = models.as_array().unwrap().iter().filter_map(|m| m["id"].as_str()).collect();
+    assert!(ids.contains(&"normal"), "{ids:?}");
+    // Started once: a second call gives the same server.
+    let again = invoke(&w, "start_demo_server", APP_ORIGIN).unwrap();
+    assert_eq!(again["base_url"], demo["base_url"]);
+}
+
+#[test]
+fn a_failed_connection_test_says_what_the_provider_said() {
+    let app = app();
+    let w = main_window(&app);
+    invoke_with(
+        &w,
+        "save_custom_provider",
+        APP_ORIGIN,
+        json!({"provider": {"id": "nothing-here", "name": "", "protocol": "openai", "base_url": "http://127.0.0.1:9/v1", "extra_headers": {}}}),
+    )
+    .unwrap();
+    let err = invoke_with(&w, "test_connection", APP_ORIGIN, json!({"provider": "nothing-here"})).unwrap_err();
+    assert!(err.to_string().contains("connect"), "{err}");
+}
+
+// ---- Panes: the same path as the `start_pane` handler, with a closure for the channel ----------
+
+fn pane(model: &str, prompt: &str) -> PaneRequest {
+    PaneRequest {
+        provider: "mock".into(),
+        model: model.into(),
+        system: None,
+        messages: vec![Message::user(prompt)],
+        params: Default::default(),
+        fallbacks: Vec::new(),
+    }
+}
+
+/// Start a pane against the demo server; its events arrive on the returned receiver.
+fn start(state: &AppState, req: PaneRequest) -> (u64, tokio::sync::mpsc::UnboundedReceiver<PaneEvent>) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let id = juxta_app::commands::panes::start(state, req, move |ev| tx.send(ev).is_ok()).expect("pane starts");
+    (id, rx)
+}
+
+async fn until_done(rx: &mut tokio::sync::mpsc::UnboundedReceiver<PaneEvent>) -> (Vec<PaneEvent>, juxta_engine::run::PaneReport) {
+    let mut seen = Vec::new();
+    while let Some(ev) = rx.recv().await {
+        if let PaneEvent::Done { report, .. } = &ev {
+            let report = (**report).clone();
+            seen.push(ev);
+            return (seen, report);
+        }
+        seen.push(ev);
+    }
+    panic!("the pane ended without done: {seen:?}");
+}
+
+async fn demo_state() -> (AppState, MockServer) {
+    let state = AppState::new(Arc::new(MemoryStore::new()), None);
+    let mock = MockServer::builder().start().await.unwrap();
+    let mut preset = state.endpoint("mock").unwrap();
+    preset.base_url = format!("{}/v1", mock.base_url());
+    state.catalog.write().unwrap().presets.upsert(preset);
+    (state, mock)
+}
+
+fn streamed_text(events: &[PaneEvent]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            PaneEvent::Delta { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_panes_stream_and_stopping_one_keeps_its_partial_answer() {
+    let (state, _mock) = demo_state().await;
+    let (_a, mut a) = start(&state, pane("normal@tokens=60,rate=400", "hi"));
+    let (b_id, mut b) = start(&state, pane("normal@tokens=400,rate=40", "hi"));
+    let (_c, mut c) = start(&state, pane("reasoning@tokens=30", "hi"));
+    assert_eq!(state.panes.running(), 3);
+
+    // Stop b once it has streamed something.
+    let mut b_events = Vec::new();
+    while let Some(ev) = b.recv().await {
+        let has_text = matches!(&ev, PaneEvent::Delta { text, .. } if !text.is_empty());
+        b_events.push(ev);
+        if has_text {
+            break;
+        }
+    }
+    assert!(state.panes.stop(b_id));
+    let (rest, b_report) = until_done(&mut b).await;
+    b_events.extend(rest);
+
+    let (a_events, a_report) = until_done(&mut a).await;
+    let (c_events, c_report) = until_done(&mut c).await;
+
+    // a and c finished normally: the stop touched only b.
+    assert!(a_report.error.is_none(), "{a_report:?}");
+    assert_eq!(a_report.usage.unwrap().output_tokens, 60);
+    assert_eq!(streamed_text(&a_events), a_report.text, "the deltas add up to the answer");
+    assert!(matches!(a_events[0], PaneEvent::Request { .. }), "the request comes first: {:?}", a_events[0]);
+    assert!(!c_report.reasoning.is_empty() && !c_report.text.is_empty());
+    assert!(c_events.iter().any(|e| matches!(e, PaneEvent::Delta { reasoning, .. } if !reasoning.is_empty())));
+
+    // b stopped early and kept what it had.
+    assert_eq!(b_report.finish_reason, Some(juxta_engine::FinishReason::Cancelled), "{b_report:?}");
+    assert!(!b_report.text.is_empty());
+    assert!(b_report.text.len() < a_report.text.len() * 400 / 60, "b did not run to the end");
+    assert_eq!(streamed_text(&b_events), b_report.text);
+
+    // Every pane unregisters once done.
+    for _ in 0..100 {
+        if state.panes.running() == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(state.panes.running(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_pane_reports_its_error_and_the_others_go_on() {
+    let (state, _mock) = demo_state().await;
+    let (_x, mut bad) = start(&state, pane("auth-error", "hi"));
+    let (_y, mut good) = start(&state, pane("normal@tokens=20", "hi"));
+    let (_, bad_report) = until_done(&mut bad).await;
+    let (_, good_report) = until_done(&mut good).await;
+    let err = bad_report.error.expect("auth error");
+    assert_eq!(err.kind, juxta_engine::ErrorKind::Auth);
+    assert_eq!(err.status, Some(401));
+    assert!(good_report.error.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_request_event_shows_the_mapping_and_a_redacted_key() {
+    let (state, _mock) = demo_state().await;
+    // A provider that sends a bearer key (the bundled mock preset sends none).
+    let base = state.endpoint("mock").unwrap().base_url;
+    let keyed = juxta_engine::catalog::Preset::custom("keyed", juxta_engine::Protocol::OpenAiChat, &base);
+    state.catalog.write().unwrap().presets.upsert(keyed);
+    state.secrets.set("keyed", &juxta_engine::secrets::ApiKey::new(PLANTED_KEY).unwrap()).unwrap();
+    let mut req = PaneRequest { provider: "keyed".into(), ..pane("normal@tokens=5", "hi") };
+    req.system = Some("Be brief.".into());
+    req.params.temperature = Some(0.2);
+    let (_id, mut rx) = start(&state, req);
+    let (events, _) = until_done(&mut rx).await;
+    let json = serde_json::to_string(&events).unwrap();
+    assert!(!json.contains(PLANTED_KEY), "the key reached a pane event");
+    let Some(PaneEvent::Request { url, headers, body, .. }) = events.first() else { panic!("{events:?}") };
+    assert!(url.ends_with("/v1/chat/completions"), "{url}");
+    let auth = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("authorization")).expect("auth header shown");
+    assert!(auth.1.ends_with("[redacted …cdef]"), "{auth:?}");
+    assert_eq!(body["messages"][0], json!({"role": "system", "content": "Be brief."}));
+    assert_eq!(body["temperature"], json!(0.2));
+}
+
+#[test]
+fn an_unknown_provider_fails_before_anything_is_sent() {
+    let state = AppState::new(Arc::new(MemoryStore::new()), None);
+    let err = juxta_app::commands::panes::start(&state, PaneRequest { provider: "nope".into(), ..pane("x", "hi") }, |_| true).unwrap_err();
+    assert!(err.contains("unknown provider"), "{err}");
+    let err = juxta_app::commands::panes::start(&state, PaneRequest { messages: vec![], ..pane("x", "hi") }, |_| true).unwrap_err();
+    assert!(err.contains("empty"), "{err}");
 }

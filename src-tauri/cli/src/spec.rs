@@ -19,10 +19,7 @@ fn usage(msg: impl Into<String>) -> CliError {
 /// Where the user's `providers.toml`, `models.toml` and `prices.toml` live:
 /// `$JUXTA_CONFIG_DIR`, else `$XDG_CONFIG_HOME/juxta`, else `~/.config/juxta`.
 pub fn config_dir() -> Option<PathBuf> {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
-    var("JUXTA_CONFIG_DIR")
-        .or_else(|| var("XDG_CONFIG_HOME").map(|d| d.join("juxta")))
-        .or_else(|| var("HOME").map(|h| h.join(".config/juxta")))
+    juxta_engine::catalog::user_config_dir()
 }
 
 /// The bundled catalog, the user's files over it, then the `--provider` definitions.

@@ -18,6 +18,16 @@ pub fn bare_model_id(model: &str) -> &str {
     m.split(':').next().unwrap_or(m)
 }
 
+/// Where the user's `providers.toml`, `models.toml` and `prices.toml` live, shared by the CLI and
+/// the app: `$JUXTA_CONFIG_DIR`, else `$XDG_CONFIG_HOME/juxta`, else `~/.config/juxta`.
+pub fn user_config_dir() -> Option<std::path::PathBuf> {
+    use std::path::PathBuf;
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    var("JUXTA_CONFIG_DIR")
+        .or_else(|| var("XDG_CONFIG_HOME").map(|d| d.join("juxta")))
+        .or_else(|| var("HOME").map(|h| h.join(".config/juxta")))
+}
+
 /// The catalog in use: the bundled data with the user's own files laid over it.
 #[derive(Debug, Clone)]
 pub struct Catalog {

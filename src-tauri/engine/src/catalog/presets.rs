@@ -166,6 +166,13 @@ impl Presets {
         }
     }
 
+    /// Remove a provider; true when it was there.
+    pub fn remove(&mut self, id: &str) -> bool {
+        let before = self.list.len();
+        self.list.retain(|p| p.id != id);
+        self.list.len() != before
+    }
+
     pub fn get(&self, id: &str) -> Option<&Preset> {
         self.list.iter().find(|p| p.id == id)
     }

@@ -1,0 +1,186 @@
+//! What crosses the IPC boundary, beside the engine's own report types. Mirrored in TypeScript by
+//! `ui/src/ipc/types.ts`; field names are snake_case like `juxta compare --json`.
+//! Nothing here can hold a key: a key goes in through `set_key` and never comes back.
+
+use std::collections::BTreeMap;
+
+use juxta_engine::catalog::Preset;
+use juxta_engine::request::{Message, Params};
+use juxta_engine::run::mapping::MappingEntry;
+use juxta_engine::run::report::{PaneError, PaneReport, ToolCallOut, UsageOut};
+use juxta_engine::run::runner::RunEvent;
+use juxta_engine::Protocol;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Whether a provider has a key in the keychain: never the key, at most its last four characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum KeyStatus {
+    Present { last4: String },
+    Absent,
+    /// A local server that takes no key (one is still sent if stored).
+    NotNeeded,
+    /// The keychain could not be read; `message` says why and what to do.
+    Unavailable { message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProviderView {
+    pub id: String,
+    pub name: String,
+    pub protocol: Protocol,
+    pub base_url: String,
+    pub local: bool,
+    pub key_env: Option<String>,
+    /// Added by the user, not a bundled preset.
+    pub custom: bool,
+    pub extra_headers: BTreeMap<String, String>,
+    pub key: KeyStatus,
+}
+
+impl ProviderView {
+    pub fn new(p: &Preset, custom: bool, key: KeyStatus) -> ProviderView {
+        ProviderView {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            protocol: p.protocol,
+            base_url: p.base_url.clone(),
+            local: p.local,
+            key_env: p.key_env.clone(),
+            custom,
+            extra_headers: p.extra_headers.clone(),
+            key,
+        }
+    }
+}
+
+/// A provider the user defines in the providers screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomProvider {
+    pub id: String,
+    pub name: String,
+    pub protocol: Protocol,
+    pub base_url: String,
+    #[serde(default)]
+    pub extra_headers: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedKey {
+    pub provider: String,
+    pub env_var: String,
+    pub last4: String,
+}
+
+/// A model server found on this machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalServer {
+    pub provider: String,
+    pub name: String,
+    pub base_url: String,
+    pub models: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetRef {
+    pub provider: String,
+    pub model: String,
+}
+
+/// One pane's request: the conversation so far, ending with the new user message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaneRequest {
+    pub provider: String,
+    pub model: String,
+    #[serde(default)]
+    pub system: Option<String>,
+    pub messages: Vec<Message>,
+    #[serde(default)]
+    pub params: Params,
+    #[serde(default)]
+    pub fallbacks: Vec<TargetRef>,
+}
+
+/// A pane's live events, as the UI receives them over the pane's channel. The engine's
+/// `RunEvent`s, except that text and reasoning deltas are coalesced into `Delta` (at most one per
+/// frame) and `Done` carries the state a follow-up turn must send back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PaneEvent {
+    Request {
+        attempt: usize,
+        provider: String,
+        model: String,
+        url: String,
+        headers: Vec<(String, String)>,
+        body: Value,
+        mapping: Vec<MappingEntry>,
+    },
+    Connected {
+        attempt: usize,
+        status: u16,
+    },
+    Delta {
+        text: String,
+        reasoning: String,
+    },
+    ToolCallDelta {
+        index: usize,
+        id: Option<String>,
+        name: Option<String>,
+        arguments: String,
+    },
+    ToolCall {
+        call: ToolCallOut,
+    },
+    Usage {
+        usage: UsageOut,
+    },
+    Raw {
+        text: String,
+    },
+    Retry {
+        attempt: usize,
+        error: PaneError,
+        wait_ms: u64,
+    },
+    Fallback {
+        from_provider: String,
+        from_model: String,
+        to_provider: String,
+        to_model: String,
+        reason: String,
+    },
+    Done {
+        report: Box<PaneReport>,
+        provider_state: Option<Value>,
+    },
+}
+
+impl PaneEvent {
+    /// The engine event as the UI sees it; `None` for text, reasoning and raw bytes, which the
+    /// caller coalesces.
+    pub fn from_run_event(ev: RunEvent) -> Option<PaneEvent> {
+        Some(match ev {
+            RunEvent::Request { attempt, provider, model, url, headers, body, mapping } => {
+                PaneEvent::Request { attempt, provider, model, url, headers, body, mapping: mapping.0 }
+            }
+            RunEvent::Connected { attempt, status } => PaneEvent::Connected { attempt, status },
+            RunEvent::ToolCallDelta { index, id, name, arguments } => {
+                PaneEvent::ToolCallDelta { index, id, name, arguments }
+            }
+            RunEvent::ToolCall { call } => PaneEvent::ToolCall { call },
+            RunEvent::Usage { usage } => PaneEvent::Usage { usage },
+            RunEvent::Retry { attempt, error, wait_ms } => PaneEvent::Retry { attempt, error, wait_ms },
+            RunEvent::Fallback { from_provider, from_model, to_provider, to_model, reason } => {
+                PaneEvent::Fallback { from_provider, from_model, to_provider, to_model, reason }
+            }
+            RunEvent::Done { report } => {
+                let provider_state = report.provider_state.clone();
+                PaneEvent::Done { report, provider_state }
+            }
+            RunEvent::Text { .. } | RunEvent::Reasoning { .. } | RunEvent::Raw { .. } => return None,
+        })
+    }
+}

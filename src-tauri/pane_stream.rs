@@ -1,0 +1,213 @@
+//! From a pane's engine events to the messages its channel carries.
+//!
+//! A fast model sends hundreds of tiny deltas a second; eight panes of them would flood the webview
+//! with IPC messages it can only draw once per frame anyway. So text, reasoning and raw bytes are
+//! coalesced: the first delta after a quiet spell goes out at once (time to first token is never
+//! delayed), later ones at most once per `frame`. Every other event flushes what is pending first,
+//! so the order the engine produced is kept.
+
+use std::time::Duration;
+
+use juxta_engine::run::RunEvent;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::Instant;
+
+use crate::ipc::PaneEvent;
+
+/// One frame at 60 Hz.
+pub const FRAME: Duration = Duration::from_millis(16);
+
+#[derive(Default)]
+struct Pending {
+    text: String,
+    reasoning: String,
+    raw: String,
+}
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        self.text.is_empty() && self.reasoning.is_empty() && self.raw.is_empty()
+    }
+
+    /// The pending messages, raw bytes first (they arrived before the text decoded from them).
+    fn take(&mut self) -> Vec<PaneEvent> {
+        let mut out = Vec::with_capacity(2);
+        if !self.raw.is_empty() {
+            out.push(PaneEvent::Raw { text: std::mem::take(&mut self.raw) });
+        }
+        if !self.text.is_empty() || !self.reasoning.is_empty() {
+            out.push(PaneEvent::Delta {
+                text: std::mem::take(&mut self.text),
+                reasoning: std::mem::take(&mut self.reasoning),
+            });
+        }
+        out
+    }
+}
+
+/// Forward `events` to `send` until the pane's `Done` (always the last event) or until `send`
+/// returns false (the window went away). Returns whether `Done` was delivered.
+pub async fn forward(
+    mut events: UnboundedReceiver<RunEvent>,
+    frame: Duration,
+    mut send: impl FnMut(PaneEvent) -> bool,
+) -> bool {
+    let mut pending = Pending::default();
+    let mut last_flush: Option<Instant> = None;
+    loop {
+        let due = last_flush.map(|t| t + frame);
+        let event = if pending.is_empty() {
+            events.recv().await
+        } else {
+            // Something waits for the next frame: wake for it, or for the next event first.
+            let deadline = due.unwrap_or_else(Instant::now);
+            tokio::select! {
+                biased;
+                ev = events.recv() => ev,
+                _ = tokio::time::sleep_until(deadline) => {
+                    if !flush(&mut pending, &mut last_flush, &mut send) {
+                        return false;
+                    }
+                    continue;
+                }
+            }
+        };
+        let Some(event) = event else {
+            // The pane task ended without Done (it panicked): deliver what was kept.
+            flush(&mut pending, &mut last_flush, &mut send);
+            return false;
+        };
+        match event {
+            RunEvent::Text { text } => pending.text.push_str(&text),
+            RunEvent::Reasoning { text } => pending.reasoning.push_str(&text),
+            RunEvent::Raw { text } => pending.raw.push_str(&text),
+            other => {
+                let done = matches!(other, RunEvent::Done { .. });
+                if !flush(&mut pending, &mut last_flush, &mut send) {
+                    return false;
+                }
+                if let Some(ev) = PaneEvent::from_run_event(other) {
+                    if !send(ev) {
+                        return false;
+                    }
+                }
+                if done {
+                    return true;
+                }
+                continue;
+            }
+        }
+        // A delta after a quiet spell goes out now; otherwise it waits for its frame.
+        let quiet = last_flush.is_none_or(|t| t.elapsed() >= frame);
+        if quiet && !flush(&mut pending, &mut last_flush, &mut send) {
+            return false;
+        }
+    }
+}
+
+fn flush(pending: &mut Pending, last_flush: &mut Option<Instant>, send: &mut impl FnMut(PaneEvent) -> bool) -> bool {
+    if pending.is_empty() {
+        return true;
+    }
+    *last_flush = Some(Instant::now());
+    pending.take().into_iter().all(send)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use juxta_engine::run::PaneReport;
+    use tokio::sync::mpsc;
+
+    fn text(t: &str) -> RunEvent {
+        RunEvent::Text { text: t.into() }
+    }
+
+    fn done() -> RunEvent {
+        RunEvent::Done { report: Box::new(PaneReport::new("mock", "normal")) }
+    }
+
+    async fn collect(events: Vec<(u64, RunEvent)>) -> Vec<(u64, PaneEvent)> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let start = Instant::now();
+        let feeder = tokio::spawn(async move {
+            for (at_ms, ev) in events {
+                tokio::time::sleep_until(start + Duration::from_millis(at_ms)).await;
+                tx.send(ev).unwrap();
+            }
+        });
+        let mut got = Vec::new();
+        let delivered = forward(rx, FRAME, |ev| {
+            got.push((start.elapsed().as_millis() as u64, ev));
+            true
+        })
+        .await;
+        feeder.await.unwrap();
+        assert!(delivered);
+        got
+    }
+
+    fn delta(t: &str) -> PaneEvent {
+        PaneEvent::Delta { text: t.into(), reasoning: String::new() }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_first_delta_is_not_delayed_and_a_burst_becomes_one_message_per_frame() {
+        let mut events = vec![(0, text("a"))];
+        // 30 deltas 1 ms apart, right after the first.
+        events.extend((1..=30).map(|i| (i, text("b"))));
+        events.push((100, done()));
+        let got = collect(events).await;
+
+        assert_eq!(got[0], (0, delta("a")), "first delta at once");
+        let deltas: Vec<_> = got.iter().filter(|(_, e)| matches!(e, PaneEvent::Delta { .. })).collect();
+        // 31 deltas over 30 ms at one per 16 ms frame: the first, then two or three frames.
+        assert!(deltas.len() <= 4, "{deltas:?}");
+        for pair in deltas.windows(2) {
+            assert!(pair[1].0 - pair[0].0 >= 16, "two messages within a frame: {pair:?}");
+        }
+        let all: String = deltas
+            .iter()
+            .map(|(_, e)| match e {
+                PaneEvent::Delta { text, .. } => text.as_str(),
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(all, format!("a{}", "b".repeat(30)), "nothing lost, order kept");
+        assert!(matches!(got.last().unwrap().1, PaneEvent::Done { .. }));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn other_events_flush_pending_text_first_and_done_is_last() {
+        let usage = juxta_engine::run::UsageOut { input_tokens: 1, output_tokens: 2, reasoning_tokens: 0, cached_tokens: 0 };
+        let got = collect(vec![
+            (0, text("x")),
+            (1, RunEvent::Reasoning { text: "think".into() }),
+            (2, text("y")),
+            (3, RunEvent::Usage { usage }),
+            (4, done()),
+        ])
+        .await;
+        let kinds: Vec<_> = got.iter().map(|(_, e)| e.clone()).collect();
+        assert_eq!(kinds[0], delta("x"));
+        assert_eq!(kinds[1], PaneEvent::Delta { text: "y".into(), reasoning: "think".into() });
+        assert_eq!(kinds[2], PaneEvent::Usage { usage });
+        assert!(matches!(kinds[3], PaneEvent::Done { .. }));
+        assert_eq!(kinds.len(), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_closed_window_stops_forwarding() {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tx.send(text("a")).unwrap();
+        tx.send(done()).unwrap();
+        let mut calls = 0;
+        let delivered = forward(rx, FRAME, |_| {
+            calls += 1;
+            false
+        })
+        .await;
+        assert!(!delivered);
+        assert_eq!(calls, 1);
+    }
+}

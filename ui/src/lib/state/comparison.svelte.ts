@@ -1,0 +1,279 @@
+// The comparison on screen: shared prompt and parameters, the panes, and each pane's conversation.
+// Events from Rust are folded in with the pure reducer in ./run.ts.
+import { errorMessage, startPane, stopAll, stopPane, type Message, type PaneEvent, type PaneRequest, type Params } from '../../ipc';
+import { effectiveParams, effectiveSystem, withParam, type Overrides, type ParamKey } from './params';
+import type { SavedLayout } from './persist';
+import { applyEvent, isActive, isFinished, markStarted, markStartFailed, markStopping, newRun, type PaneRun, type PaneStatus } from './run';
+
+/** One user message and the run that answers it. */
+export interface Turn {
+  id: number;
+  user: string;
+  run: PaneRun;
+}
+
+let nextKey = 1;
+let nextTurn = 1;
+
+export const MIN_PANE_WIDTH = 320;
+
+export class PaneModel {
+  readonly key: string;
+  provider: string = $state('');
+  model: string = $state('');
+  overrides: Overrides = $state({ params: {} });
+  /** Width in px; null = share the row equally. */
+  width: number | null = $state(null);
+  /** The conversation of this pane; the last turn is the current one. */
+  turns: Turn[] = $state.raw([]);
+
+  constructor(provider: string, model: string, overrides: Overrides = { params: {} }, width: number | null = null) {
+    this.key = `pane-${nextKey++}`;
+    this.provider = provider;
+    this.model = model;
+    this.overrides = overrides;
+    this.width = width;
+  }
+
+  get label(): string {
+    return `${this.provider}:${this.model}`;
+  }
+
+  get current(): Turn | undefined {
+    return this.turns.at(-1);
+  }
+
+  get status(): PaneStatus {
+    return this.current?.run.status ?? 'idle';
+  }
+
+  get running(): boolean {
+    return isActive(this.status);
+  }
+
+  updateTurn(id: number, change: (run: PaneRun) => PaneRun): boolean {
+    let found = false;
+    this.turns = this.turns.map((t) => {
+      if (t.id !== id) return t;
+      found = true;
+      return { ...t, run: change(t.run) };
+    });
+    return found;
+  }
+
+  hasTurn(id: number): boolean {
+    return this.turns.some((t) => t.id === id);
+  }
+
+  setParamOverride(key: ParamKey, value: Params[ParamKey]): void {
+    this.overrides = { ...this.overrides, params: withParam(this.overrides.params, key, value) };
+  }
+
+  setSystemOverride(system: string | undefined): void {
+    const { system: _old, ...rest } = this.overrides;
+    this.overrides = system === undefined ? rest : { ...rest, system };
+  }
+
+  setFallbacks(fallbacks: Overrides['fallbacks']): void {
+    const { fallbacks: _old, ...rest } = this.overrides;
+    this.overrides = fallbacks && fallbacks.length > 0 ? { ...rest, fallbacks } : rest;
+  }
+}
+
+/** The messages a pane has exchanged so far. A turn without any answer (failed before a token) is left out. */
+export function conversation(turns: Turn[]): Message[] {
+  const messages: Message[] = [];
+  for (const turn of turns) {
+    const report = turn.run.report;
+    const text = report ? report.text || turn.run.text : turn.run.text;
+    const toolCalls = (report?.tool_calls ?? []).map((c) => ({ id: c.id, name: c.name, arguments: c.arguments }));
+    if (!isFinished(turn.run.status) || (text === '' && toolCalls.length === 0)) continue;
+    messages.push({ role: 'user', content: turn.user });
+    const assistant: Message = { role: 'assistant', content: text };
+    if (toolCalls.length > 0) assistant.tool_calls = toolCalls;
+    if (turn.run.providerState !== null) assistant.provider_state = turn.run.providerState;
+    messages.push(assistant);
+  }
+  return messages;
+}
+
+export type FieldName = ParamKey | 'system' | 'fallbacks';
+
+export class Comparison {
+  system: string = $state('');
+  prompt: string = $state('');
+  shared: Params = $state({});
+  panes: PaneModel[] = $state([]);
+  /** The last stop/IPC problem not tied to one pane. */
+  notice: string | null = $state(null);
+
+  get running(): boolean {
+    return this.panes.some((p) => p.running);
+  }
+
+  /** Some pane has an answered turn that a follow-up can continue. */
+  get canFollowUp(): boolean {
+    return this.panes.some((p) => p.turns.some((t) => isFinished(t.run.status)));
+  }
+
+  /** Why Run is disabled, or null when it is not. */
+  get runBlockedReason(): string | null {
+    if (this.panes.length === 0) return 'Add a model first';
+    if (this.prompt.trim() === '') return 'Write a prompt first';
+    if (this.running) return 'Still running: stop or wait';
+    return null;
+  }
+
+  addPane(provider: string, model: string, overrides?: Overrides): PaneModel {
+    const pane = new PaneModel(provider.trim(), model.trim(), overrides);
+    this.panes.push(pane);
+    return pane;
+  }
+
+  removePane(key: string): void {
+    const pane = this.panes.find((p) => p.key === key);
+    if (pane?.running) this.stopPane(pane);
+    this.panes = this.panes.filter((p) => p.key !== key);
+  }
+
+  movePane(key: string, delta: number): void {
+    const from = this.panes.findIndex((p) => p.key === key);
+    const to = from + delta;
+    if (from < 0 || to < 0 || to >= this.panes.length) return;
+    const panes = this.panes.slice();
+    const [pane] = panes.splice(from, 1);
+    panes.splice(to, 0, pane);
+    this.panes = panes;
+  }
+
+  /** The request a pane sends for `messages` (the conversation ending with the new user message). */
+  request(pane: PaneModel, messages: Message[]): PaneRequest {
+    // A plain object (no reactive proxies) crosses the IPC boundary.
+    return $state.snapshot({
+      provider: pane.provider,
+      model: pane.model,
+      system: effectiveSystem(this.system, pane.overrides),
+      messages,
+      params: effectiveParams(this.shared, pane.overrides.params),
+      fallbacks: pane.overrides.fallbacks ?? [],
+    }) as PaneRequest;
+  }
+
+  /** Runs the prompt from scratch in every pane (previous conversations are discarded). */
+  run(): void {
+    if (this.runBlockedReason) return;
+    const prompt = this.prompt;
+    this.notice = null;
+    for (const pane of this.panes) {
+      pane.turns = [];
+      this.send(pane, prompt);
+    }
+  }
+
+  /** Continues the conversation of every pane (or only `target`) with `text`. */
+  followUp(text: string, target?: PaneModel): boolean {
+    if (text.trim() === '') return false;
+    const panes = target ? [target] : this.panes;
+    let sent = false;
+    for (const pane of panes) {
+      if (pane.running) continue;
+      this.send(pane, text);
+      sent = true;
+    }
+    return sent;
+  }
+
+  private send(pane: PaneModel, text: string): void {
+    const messages: Message[] = [...conversation(pane.turns), { role: 'user', content: text }];
+    const request = this.request(pane, messages);
+    const turn: Turn = { id: nextTurn++, user: text, run: newRun() };
+    pane.turns = [...pane.turns, turn];
+    void this.start(pane, turn.id, request);
+  }
+
+  private async start(pane: PaneModel, turnId: number, request: PaneRequest): Promise<void> {
+    const onEvent = (event: PaneEvent) => {
+      pane.updateTurn(turnId, (run) => applyEvent(run, event));
+    };
+    try {
+      const id = await startPane(request, onEvent);
+      const stillThere = this.panes.includes(pane) && pane.hasTurn(turnId);
+      if (!stillThere) {
+        void stopPane(id).catch(() => {});
+        return;
+      }
+      let stopRequested = false;
+      pane.updateTurn(turnId, (run) => {
+        stopRequested = run.stopping;
+        return markStarted(run, id);
+      });
+      if (stopRequested) void this.callStop(id);
+    } catch (err) {
+      pane.updateTurn(turnId, (run) => markStartFailed(run, errorMessage(err)));
+    }
+  }
+
+  private async callStop(id: number): Promise<void> {
+    try {
+      await stopPane(id);
+    } catch (err) {
+      this.notice = `Could not stop a pane: ${errorMessage(err)}`;
+    }
+  }
+
+  stopPane(pane: PaneModel): void {
+    const turn = pane.current;
+    if (!turn || !isActive(turn.run.status)) return;
+    pane.updateTurn(turn.id, markStopping);
+    if (turn.run.paneId !== null) void this.callStop(turn.run.paneId);
+    // Otherwise `start` stops it as soon as its id is known.
+  }
+
+  async stopAll(): Promise<void> {
+    for (const pane of this.panes) {
+      const turn = pane.current;
+      if (turn && isActive(turn.run.status)) pane.updateTurn(turn.id, markStopping);
+    }
+    try {
+      await stopAll();
+    } catch (err) {
+      this.notice = `Could not stop: ${errorMessage(err)}`;
+    }
+  }
+
+  /** Clears every conversation (the panes, prompt and parameters stay). */
+  newComparison(): void {
+    if (this.running) void this.stopAll();
+    for (const pane of this.panes) pane.turns = [];
+    this.notice = null;
+  }
+
+  /** Makes every pane use `from`'s value of `field` (an override, or the shared value when `from` has none). */
+  copyToAll(from: PaneModel, field: FieldName): void {
+    for (const pane of this.panes) {
+      if (pane === from) continue;
+      if (field === 'system') pane.setSystemOverride(from.overrides.system);
+      else if (field === 'fallbacks') pane.setFallbacks(from.overrides.fallbacks);
+      else pane.setParamOverride(field, from.overrides.params[field]);
+    }
+  }
+
+  snapshot(): SavedLayout {
+    return {
+      system: this.system,
+      shared: $state.snapshot(this.shared),
+      panes: this.panes.map((p) => ({
+        provider: p.provider,
+        model: p.model,
+        overrides: $state.snapshot(p.overrides),
+        width: p.width,
+      })),
+    };
+  }
+
+  restore(layout: SavedLayout): void {
+    this.system = layout.system;
+    this.shared = layout.shared;
+    this.panes = layout.panes.map((p) => new PaneModel(p.provider, p.model, p.overrides, p.width));
+  }
+}

@@ -1,0 +1,118 @@
+// UI preferences and layout in localStorage. Never keys, never answers.
+import type { Params, TargetRef } from '../../ipc';
+import { compactParams, parseTarget, type Overrides } from './params';
+
+const LAYOUT_KEY = 'juxta.layout.v1';
+const PREFS_KEY = 'juxta.prefs.v1';
+
+export interface SavedPane {
+  provider: string;
+  model: string;
+  overrides: Overrides;
+  width: number | null;
+}
+
+export interface SavedLayout {
+  system: string;
+  shared: Params;
+  panes: SavedPane[];
+}
+
+export interface Prefs {
+  firstRunDismissed: boolean;
+  systemOpen: boolean;
+  paramsOpen: boolean;
+}
+
+export const DEFAULT_PREFS: Prefs = { firstRunDismissed: false, systemOpen: true, paramsOpen: false };
+
+function storage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
+function readJson(key: string): unknown {
+  const raw = storage()?.getItem(key);
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return null;
+  }
+}
+
+function writeJson(key: string, value: unknown): void {
+  try {
+    storage()?.setItem(key, JSON.stringify(value));
+  } catch {
+    // Storage full or disabled: layout is a convenience, not data.
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function cleanParams(v: unknown): Params {
+  if (!isRecord(v)) return {};
+  const p: Params = {};
+  if (typeof v.temperature === 'number') p.temperature = v.temperature;
+  if (typeof v.top_p === 'number') p.top_p = v.top_p;
+  if (typeof v.max_output_tokens === 'number') p.max_output_tokens = v.max_output_tokens;
+  if (Array.isArray(v.stop)) p.stop = v.stop.filter((s): s is string => typeof s === 'string');
+  if (typeof v.seed === 'number') p.seed = v.seed;
+  if (v.reasoning_effort === 'minimal' || v.reasoning_effort === 'low' || v.reasoning_effort === 'medium' || v.reasoning_effort === 'high') {
+    p.reasoning_effort = v.reasoning_effort;
+  }
+  if (typeof v.thinking_budget === 'number') p.thinking_budget = v.thinking_budget;
+  return compactParams(p);
+}
+
+function cleanOverrides(v: unknown): Overrides {
+  if (!isRecord(v)) return { params: {} };
+  const o: Overrides = { params: cleanParams(v.params) };
+  if (typeof v.system === 'string') o.system = v.system;
+  if (Array.isArray(v.fallbacks)) {
+    const targets = v.fallbacks.flatMap((t): TargetRef[] => {
+      if (!isRecord(t) || typeof t.provider !== 'string' || typeof t.model !== 'string') return [];
+      const target = parseTarget(`${t.provider}:${t.model}`);
+      return target ? [target] : [];
+    });
+    if (targets.length > 0) o.fallbacks = targets;
+  }
+  return o;
+}
+
+export function loadLayout(): SavedLayout | null {
+  const v = readJson(LAYOUT_KEY);
+  if (!isRecord(v)) return null;
+  const panes = Array.isArray(v.panes)
+    ? v.panes.flatMap((p): SavedPane[] => {
+        if (!isRecord(p) || typeof p.provider !== 'string' || typeof p.model !== 'string') return [];
+        const width = typeof p.width === 'number' && p.width >= 200 ? p.width : null;
+        return [{ provider: p.provider, model: p.model, overrides: cleanOverrides(p.overrides), width }];
+      })
+    : [];
+  return { system: typeof v.system === 'string' ? v.system : '', shared: cleanParams(v.shared), panes };
+}
+
+export function saveLayout(layout: SavedLayout): void {
+  writeJson(LAYOUT_KEY, layout);
+}
+
+export function loadPrefs(): Prefs {
+  const v = readJson(PREFS_KEY);
+  if (!isRecord(v)) return { ...DEFAULT_PREFS };
+  return {
+    firstRunDismissed: v.firstRunDismissed === true,
+    systemOpen: v.systemOpen !== false,
+    paramsOpen: v.paramsOpen === true,
+  };
+}
+
+export function savePrefs(prefs: Prefs): void {
+  writeJson(PREFS_KEY, prefs);
+}

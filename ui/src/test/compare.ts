@@ -1,0 +1,30 @@
+// Renders the Compare view with IPC mocked by the caller's vi.mock; captures each started pane.
+import { render } from '@testing-library/svelte';
+import { vi } from 'vitest';
+import { startPane, type PaneEvent, type PaneRequest } from '../ipc';
+import CompareView from '../lib/compare/CompareView.svelte';
+import { Comparison } from '../lib/state/comparison.svelte';
+import { UiPrefs } from '../lib/state/prefs.svelte';
+import { ProvidersState } from '../lib/state/providers.svelte';
+
+export interface StartedPane {
+  request: PaneRequest;
+  emit: (event: PaneEvent) => void;
+}
+
+export function renderCompare(panes: [string, string][]) {
+  const started: StartedPane[] = [];
+  vi.mocked(startPane).mockImplementation(async (request, onEvent) => {
+    started.push({ request, emit: onEvent });
+    return started.length;
+  });
+  const comparison = new Comparison();
+  for (const [p, m] of panes) comparison.addPane(p, m);
+  const providers = new ProvidersState();
+  providers.status = 'ready';
+  const prefs = new UiPrefs({ firstRunDismissed: true, systemOpen: true, paramsOpen: false });
+  const result = render(CompareView, { comparison, providers, prefs, onopenproviders: () => {} });
+  return { ...result, comparison, started };
+}
+
+export const tick = () => new Promise((r) => setTimeout(r, 0));
