@@ -63,8 +63,11 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(
             tauri_plugin_log::Builder::new()
-                .level(log::LevelFilter::Info)
-                // Our own crates' tracing goes through `log` too; nothing logged ever holds a key.
+                // Warnings from libraries (their debug output can carry D-Bus or HTTP payloads,
+                // and so keys); our own crates at info, and they never log a key.
+                .level(log::LevelFilter::Warn)
+                .level_for("juxta_app", log::LevelFilter::Info)
+                .level_for("juxta_engine", log::LevelFilter::Info)
                 .build(),
         );
     setup(builder, state)

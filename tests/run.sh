@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Juxta's whole test suite, the one command the README and CI run:
 #   the UI (type check, Vitest, production build), every Rust crate (engine, CLI, mock, app),
-#   and the keychain tests against a real Secret Service (gnome-keyring in a private D-Bus session).
+#   the keychain tests against a real Secret Service (gnome-keyring in a private D-Bus session),
+#   and the end-to-end tests of the real app window (Xvfb + WebDriver, tests/e2e/).
 # System packages it needs are listed in .ci/run. No network beyond 127.0.0.1, no real key.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,8 +36,11 @@ XDG_DATA_HOME=$T/data XDG_CACHE_HOME=$T/cache XDG_RUNTIME_DIR=$T/run \
     mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
     eval "$(printf juxta-test-password | gnome-keyring-daemon --unlock --components=secrets)"
     export GNOME_KEYRING_CONTROL
-    cargo test --locked -p juxta-engine --test keychain -- --ignored
-    cargo test --locked -p juxta-cli --test keychain -- --ignored
+    # --workspace: the same feature set as the step above, so nothing is rebuilt.
+    cargo test --locked --workspace --test keychain -- --ignored
   '
+
+step "End to end: the real app in a real window (WebDriver)"
+bash tests/e2e/run.sh
 
 step "All tests passed"

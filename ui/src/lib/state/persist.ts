@@ -24,7 +24,7 @@ export interface Prefs {
   paramsOpen: boolean;
 }
 
-export const DEFAULT_PREFS: Prefs = { firstRunDismissed: false, systemOpen: true, paramsOpen: false };
+export const DEFAULT_PREFS: Prefs = { firstRunDismissed: false, systemOpen: false, paramsOpen: false };
 
 function storage(): Storage | null {
   try {
@@ -108,7 +108,7 @@ export function loadPrefs(): Prefs {
   if (!isRecord(v)) return { ...DEFAULT_PREFS };
   return {
     firstRunDismissed: v.firstRunDismissed === true,
-    systemOpen: v.systemOpen !== false,
+    systemOpen: v.systemOpen === true,
     paramsOpen: v.paramsOpen === true,
   };
 }

@@ -1,0 +1,257 @@
+"""End to end in a real window: the built app under Xvfb, driven through WebDriver (tauri-driver +
+WebKitWebDriver), against two local juxta-mock servers that each demand their own key.
+
+Run by tests/e2e/run.sh, which sets up Xvfb, a D-Bus session with an unlocked GNOME Keyring (the
+real Secret Service) and a private home for the app. Every step asserts what a user would see.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.support.ui import Select
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "debug"
+WORK = Path(os.environ["JUXTA_E2E_DIR"])  # the app's files: searched for keys at the end
+LOGS = Path(os.environ["JUXTA_E2E_LOGS"])  # the harness's own logs and screenshots
+SERVICE = os.environ["JUXTA_KEYCHAIN_SERVICE"]
+KEY_A = "sk-e2e-alpha-0123456789abcdefAAAA"
+KEY_B = "sk-e2e-bravo-0123456789abcdefBBBB"
+DRIVER_PORT = 4444
+
+
+def log(msg):
+    print(f"e2e: {msg}", flush=True)
+
+
+def start_mock(key):
+    """A juxta-mock on a free port that answers only requests carrying `key`."""
+    proc = subprocess.Popen(
+        [str(BIN / "juxta-mock"), "--port", "0", "--require-key", key],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    line = proc.stdout.readline().strip()
+    assert line.startswith("juxta-mock listening on "), line
+    return proc, line.removeprefix("juxta-mock listening on ")
+
+
+def wait_for(what, check, timeout=20.0, every=0.1):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = check()
+            if last:
+                return last
+        except (NoSuchElementException, StaleElementReferenceException):
+            pass
+        time.sleep(every)
+    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+
+
+def start_driver():
+    proc = subprocess.Popen(
+        ["tauri-driver", "--port", str(DRIVER_PORT), "--native-port", str(DRIVER_PORT + 1)],
+        stdout=open(LOGS / "tauri-driver.log", "w"),
+        stderr=subprocess.STDOUT,
+    )
+
+    def ready():
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{DRIVER_PORT}/status", timeout=1) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    wait_for("tauri-driver", ready, timeout=20)
+    options = ArgOptions()
+    options.set_capability("browserName", "wry")
+    options.set_capability("tauri:options", {"application": str(BIN / "juxta-app")})
+    return proc, webdriver.Remote(command_executor=f"http://127.0.0.1:{DRIVER_PORT}", options=options)
+
+
+class App:
+    def __init__(self, driver):
+        self.d = driver
+
+    def tid(self, testid, root=None):
+        return (root or self.d).find_element(By.CSS_SELECTOR, f'[data-testid="{testid}"]')
+
+    def tids(self, testid, root=None):
+        return (root or self.d).find_elements(By.CSS_SELECTOR, f'[data-testid="{testid}"]')
+
+    def click(self, testid, root=None):
+        self.tid(testid, root).click()
+
+    def panes(self):
+        return self.tids("pane")
+
+    def statuses(self):
+        return [p.get_attribute("data-status") for p in self.panes()]
+
+    def provider_row(self, provider_id):
+        return self.d.find_element(By.CSS_SELECTOR, f'[data-testid="provider-row"][data-provider-id="{provider_id}"]')
+
+    def add_provider(self, name, base_url, key):
+        self.click("add-custom-provider")
+        self.tid("custom-name").send_keys(name)
+        url = self.tid("custom-base-url")
+        url.clear()
+        url.send_keys(base_url)
+        self.click("custom-save")
+        provider_id = name.lower().replace(" ", "-")
+        row = wait_for(f"row of {provider_id}", lambda: self.provider_row(provider_id))
+        # A server on loopback is taken for a local one that needs no key; this one wants one.
+        assert self.tid("key-status", row).get_attribute("data-state") == "not_needed"
+        self.click("set-key-anyway", row)
+        self.tid("key-input", row).send_keys(key)
+        self.click("key-save", row)
+        wait_for(
+            f"{provider_id}'s key stored",
+            lambda: self.tid("key-status", self.provider_row(provider_id)).get_attribute("data-state") == "present",
+        )
+        status = self.tid("key-status", self.provider_row(provider_id)).text
+        assert key[-4:] in status and key[:-4] not in status, status
+        # The key field is cleared or gone: the key is not left in the page.
+        fields = self.tids("key-input", self.provider_row(provider_id))
+        assert all(f.get_attribute("value") == "" for f in fields)
+        self.click("test-connection", self.provider_row(provider_id))
+        result = wait_for(
+            f"{provider_id}'s connection test",
+            lambda: (t := self.tid("test-result", self.provider_row(provider_id)).text) and "…" not in t and t,
+        )
+        assert "model" in result.lower() and "fail" not in result.lower(), result
+        return provider_id
+
+    def add_pane(self, provider_id, model):
+        if not self.tids("model-picker"):
+            self.click("add-model-button")
+        Select(self.tid("picker-provider")).select_by_value(provider_id)
+        field = self.tid("picker-model")
+        field.clear()
+        field.send_keys(model)
+        self.click("picker-add")
+
+
+def main():
+    mock_a, url_a = start_mock(KEY_A)
+    mock_b, url_b = start_mock(KEY_B)
+    driver_proc, driver = start_driver()
+    app = App(driver)
+    try:
+        run(app, url_a, url_b)
+    except Exception:
+        subprocess.run(["import", "-window", "root", str(LOGS / "failure.png")], check=False)
+        (LOGS / "failure.html").write_text(app.d.page_source)
+        log(f"screenshot of the failure: {LOGS / 'failure.png'}")
+        raise
+    finally:
+        driver.quit()
+        driver_proc.terminate()
+        mock_a.terminate()
+        mock_b.terminate()
+
+
+def run(app, url_a, url_b):
+    d = app.d
+    wait_for("the window", lambda: app.tids("prompt-input"))
+    wait_for("the first-run guide (no keys yet)", lambda: app.tids("first-run"))
+    log("window up, first-run guide shown")
+
+    # Two providers, each with its key stored in the real Secret Service.
+    app.click("providers-tab")
+    a = app.add_provider("Mock A", f"{url_a}/v1", KEY_A)
+    b = app.add_provider("Mock B", f"{url_b}/v1", KEY_B)
+    for provider, key in [(a, KEY_A), (b, KEY_B)]:
+        stored = subprocess.run(
+            ["secret-tool", "lookup", "service", SERVICE, "username", provider], capture_output=True, text=True
+        ).stdout
+        assert stored == key, f"the keychain holds {provider}'s key"
+    log("two providers added, keys in the Secret Service, connection tests pass")
+
+    # One prompt, three panes.
+    app.click("compare-tab")
+    app.add_pane(a, "normal@tokens=400,rate=40")
+    app.add_pane(b, "normal@tokens=150,rate=120")
+    app.add_pane(a, "reasoning@tokens=120,reasoning=60,rate=60")
+    assert len(app.panes()) == 3, app.statuses()
+    d.find_element(By.CSS_SELECTOR, '[data-testid="model-picker"] button.ghost:not(.model-option)').click()  # Done
+    app.tid("prompt-input").send_keys("Explain what a side-by-side model comparison shows.")
+    app.click("run-button")
+
+    seen = [set() for _ in range(3)]
+
+    def all_streamed():
+        for i, s in enumerate(app.statuses()):
+            seen[i].add(s)
+        return all("streaming" in s for s in seen)
+
+    try:
+        wait_for("all three panes streaming", all_streamed, timeout=30, every=0.05)
+    except AssertionError:
+        raise AssertionError(f"not every pane was seen streaming: {seen}")
+    log(f"all three panes streamed (statuses seen: {[sorted(s) for s in seen]})")
+
+    # Stop the slow pane mid-answer: its partial text stays.
+    slow = app.panes()[0]
+    wait_for("text in the slow pane", lambda: len(app.tid("pane-text", app.panes()[0]).text) > 20)
+    app.click("pane-stop", slow)
+    wait_for("the slow pane stopped", lambda: app.statuses()[0] == "stopped")
+    partial = app.tid("pane-text", app.panes()[0]).text
+    assert len(partial) > 20, partial
+    wait_for("the other panes done", lambda: app.statuses()[1:] == ["done", "done"], timeout=30)
+    time.sleep(0.3)
+    assert app.tid("pane-text", app.panes()[0]).text == partial, "the stopped pane's text is kept as it was"
+    assert app.statuses()[0] == "stopped"
+    for pane in app.panes()[1:]:
+        assert len(app.tid("pane-text", pane).text) > 50
+        metrics = app.tid("pane-metrics", pane).text
+        assert "TTFT" in metrics or "ttft" in metrics.lower(), metrics
+    log("stopped one pane mid-answer (partial text kept); the others finished with metrics")
+
+    subprocess.run(["import", "-window", "root", str(LOGS / "screenshot.png")], check=True)
+
+    # The inspector shows the request with the key redacted.
+    pane_b = app.panes()[1]
+    app.click("pane-inspector-toggle", pane_b)
+    inspector = wait_for("the inspector", lambda: app.tid("inspector", app.panes()[1]))
+    text = inspector.text
+    assert "/v1/chat/completions" in text, text
+    assert "redacted" in text, text
+    assert KEY_B not in text and KEY_B[:-4] not in text
+    log("inspector shows the request, key redacted")
+
+    # The key is nowhere in the page, its storage or the app's files.
+    page = d.page_source
+    storage = d.execute_script("return JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])")
+    for key in (KEY_A, KEY_B):
+        assert key not in page and key[:-4] not in page, "a key is in the DOM"
+        assert key not in storage, "a key is in web storage"
+    leaks = subprocess.run(
+        ["grep", "-rl", "--", KEY_A[:-4], str(WORK)], capture_output=True, text=True
+    ).stdout.split()
+    leaks += subprocess.run(
+        ["grep", "-rl", "--", KEY_B[:-4], str(WORK)], capture_output=True, text=True
+    ).stdout.split()
+    assert not leaks, f"a key reached a file: {leaks}"
+    log(f"no key in the DOM, web storage, logs or config ({WORK} searched)")
+    log("PASS")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except AssertionError as e:
+        print(f"e2e: FAIL: {e}", file=sys.stderr)
+        sys.exit(1)
