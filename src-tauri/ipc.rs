@@ -12,10 +12,12 @@ use juxta_engine::run::runner::RunEvent;
 use juxta_engine::Protocol;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ts_rs::TS;
 
 /// Whether a provider has a key in the keychain: never the key, at most its last four characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
+#[derive(TS)]
 pub enum KeyStatus {
     Present { last4: String },
     Absent,
@@ -26,6 +28,7 @@ pub enum KeyStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(TS)]
 pub struct ProviderView {
     pub id: String,
     pub name: String,
@@ -57,6 +60,7 @@ impl ProviderView {
 
 /// A provider the user defines in the providers screen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(TS)]
 pub struct CustomProvider {
     pub id: String,
     pub name: String,
@@ -67,6 +71,7 @@ pub struct CustomProvider {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(TS)]
 pub struct ImportedKey {
     pub provider: String,
     pub env_var: String,
@@ -75,6 +80,7 @@ pub struct ImportedKey {
 
 /// A model server found on this machine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(TS)]
 pub struct LocalServer {
     pub provider: String,
     pub name: String,
@@ -83,6 +89,7 @@ pub struct LocalServer {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(TS)]
 pub struct TargetRef {
     pub provider: String,
     pub model: String,
@@ -90,6 +97,7 @@ pub struct TargetRef {
 
 /// One pane's request: the conversation so far, ending with the new user message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(TS)]
 pub struct PaneRequest {
     pub provider: String,
     pub model: String,
@@ -107,6 +115,7 @@ pub struct PaneRequest {
 /// frame) and `Done` carries the state a follow-up turn must send back.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[derive(TS)]
 pub enum PaneEvent {
     Request {
         attempt: usize,
@@ -182,5 +191,74 @@ impl PaneEvent {
             }
             RunEvent::Text { .. } | RunEvent::Reasoning { .. } | RunEvent::Raw { .. } => return None,
         })
+    }
+}
+
+/// The TypeScript side of this contract, `ui/src/ipc/bindings.ts`, is generated from these types
+/// and the engine's: a test fails when it is stale. Regenerate with
+/// `JUXTA_WRITE_BINDINGS=1 cargo test -p juxta-app --lib bindings`.
+#[cfg(test)]
+mod bindings {
+    use juxta_engine::protocol::ModelInfo;
+    use juxta_engine::request::{ReasoningEffort, ToolCallRequest};
+    use juxta_engine::run::mapping::MappingAction;
+    use juxta_engine::run::report::Attempt;
+    use juxta_engine::run::Metrics;
+    use juxta_engine::{ErrorKind, FinishReason};
+    use ts_rs::{Config, TS};
+
+    use super::*;
+
+    const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/ipc/bindings.ts");
+
+    fn decl<T: TS>(cfg: &Config) -> String {
+        format!("export {}\n", T::decl(cfg))
+    }
+
+    fn generate() -> String {
+        // JSON numbers are JavaScript numbers: no bigint for u64 token counts.
+        let cfg = Config::new().with_large_int("number");
+        let parts = [
+            "// Generated from the Rust types by `JUXTA_WRITE_BINDINGS=1 cargo test -p juxta-app --lib bindings`.\n// Do not edit: change the Rust type (src-tauri/ipc.rs or juxta-engine) and regenerate.\n".to_string(),
+            "export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;\n".to_string(),
+            decl::<Protocol>(&cfg),
+            decl::<KeyStatus>(&cfg),
+            decl::<ProviderView>(&cfg),
+            decl::<CustomProvider>(&cfg),
+            decl::<ModelInfo>(&cfg),
+            decl::<ImportedKey>(&cfg),
+            decl::<LocalServer>(&cfg),
+            decl::<ReasoningEffort>(&cfg),
+            decl::<Params>(&cfg),
+            decl::<ToolCallRequest>(&cfg),
+            decl::<Message>(&cfg),
+            decl::<TargetRef>(&cfg),
+            decl::<PaneRequest>(&cfg),
+            decl::<ErrorKind>(&cfg),
+            decl::<FinishReason>(&cfg),
+            decl::<MappingAction>(&cfg),
+            decl::<MappingEntry>(&cfg),
+            decl::<PaneError>(&cfg),
+            decl::<ToolCallOut>(&cfg),
+            decl::<UsageOut>(&cfg),
+            decl::<Metrics>(&cfg),
+            decl::<Attempt>(&cfg),
+            decl::<PaneReport>(&cfg),
+            decl::<PaneEvent>(&cfg),
+        ];
+        parts.join("\n")
+    }
+
+    #[test]
+    fn bindings_are_current() {
+        let want = generate();
+        if std::env::var_os("JUXTA_WRITE_BINDINGS").is_some() {
+            std::fs::write(PATH, &want).expect("write bindings.ts");
+        }
+        let have = std::fs::read_to_string(PATH).unwrap_or_default();
+        assert!(
+            have == want,
+            "ui/src/ipc/bindings.ts is stale: run JUXTA_WRITE_BINDINGS=1 cargo test -p juxta-app --lib bindings"
+        );
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// The class of a failure, stable across providers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ErrorKind {
     /// 401: the key is wrong, revoked or missing.
     Auth,

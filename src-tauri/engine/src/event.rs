@@ -80,6 +80,7 @@ pub struct Usage {
 /// Why generation stopped, normalised across providers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum FinishReason {
     Stop,
     Length,

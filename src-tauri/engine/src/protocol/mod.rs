@@ -18,6 +18,7 @@ use crate::request::ChatRequest;
 use crate::run::mapping::MappingReport;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Protocol {
     /// OpenAI Chat Completions and every OpenAI-compatible server.
     #[serde(rename = "openai")]
@@ -83,12 +84,15 @@ pub struct ModelsPage {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ModelInfo {
     /// The id to send as `model` (Gemini's `models/` prefix removed).
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub context_length: Option<u64>,
 }
 

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum MappingAction {
     /// Sent under another name (`max_output_tokens` → `max_completion_tokens`).
     Renamed,
@@ -21,15 +22,18 @@ pub enum MappingAction {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MappingEntry {
     /// The neutral parameter (`temperature`, `system`, `max_output_tokens`, ...).
     pub param: String,
     pub action: MappingAction,
     /// The value or name the user gave, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub from: Option<Value>,
     /// What was sent (a wire field name for renames and moves, a value for clamps and defaults).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub to: Option<Value>,
     pub reason: String,
 }

@@ -8,6 +8,7 @@ use crate::catalog::PriceTable;
 use crate::event::Usage;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Metrics {
     /// Request sent → first text or reasoning byte out of the decoder.
     pub ttft_ms: Option<f64>,

@@ -9,6 +9,7 @@ use crate::error::{ErrorKind, ProviderError};
 use crate::event::{FinishReason, ToolCall, Usage};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PaneReport {
     /// The provider id asked for (the first target; see `attempts` for fallbacks).
     pub provider: String,
@@ -29,6 +30,7 @@ pub struct PaneReport {
     pub metrics: Metrics,
     pub cost_usd: Option<f64>,
     pub attempts: Vec<Attempt>,
+    #[cfg_attr(feature = "ts", ts(as = "Vec<super::mapping::MappingEntry>"))]
     pub mapping: MappingReport,
     pub error: Option<PaneError>,
     /// What the protocol needs back in a follow-up turn (thinking signatures): goes into the next
@@ -67,6 +69,7 @@ impl PaneReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ToolCallOut {
     pub id: String,
     pub name: String,
@@ -80,6 +83,7 @@ impl From<&ToolCall> for ToolCallOut {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UsageOut {
     pub input_tokens: u64,
     pub output_tokens: u64,
@@ -100,6 +104,7 @@ impl From<&Usage> for UsageOut {
 
 /// One HTTP attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Attempt {
     pub provider: String,
     pub model: String,
@@ -113,6 +118,7 @@ pub struct Attempt {
 
 /// The error as the user sees it: kind, status, the provider's message (never a key), retryable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PaneError {
     pub kind: ErrorKind,
     pub status: Option<u16>,

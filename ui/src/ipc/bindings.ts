@@ -1,0 +1,126 @@
+// Generated from the Rust types by `JUXTA_WRITE_BINDINGS=1 cargo test -p juxta-app --lib bindings`.
+// Do not edit: change the Rust type (src-tauri/ipc.rs or juxta-engine) and regenerate.
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
+
+export type Protocol = "openai" | "anthropic" | "gemini";
+
+export type KeyStatus = { "state": "present", last4: string, } | { "state": "absent" } | { "state": "not_needed" } | { "state": "unavailable", message: string, };
+
+export type ProviderView = { id: string, name: string, protocol: Protocol, base_url: string, local: boolean, key_env: string | null, 
+/**
+ * Added by the user, not a bundled preset.
+ */
+custom: boolean, extra_headers: { [key in string]: string }, key: KeyStatus, };
+
+export type CustomProvider = { id: string, name: string, protocol: Protocol, base_url: string, extra_headers: { [key in string]: string }, };
+
+export type ModelInfo = { 
+/**
+ * The id to send as `model` (Gemini's `models/` prefix removed).
+ */
+id: string, display_name?: string, context_length?: number, };
+
+export type ImportedKey = { provider: string, env_var: string, last4: string, };
+
+export type LocalServer = { provider: string, name: string, base_url: string, models: Array<string>, };
+
+export type ReasoningEffort = "minimal" | "low" | "medium" | "high";
+
+export type Params = { temperature?: number, top_p?: number, max_output_tokens?: number, stop?: Array<string>, seed?: number, reasoning_effort?: ReasoningEffort, 
+/**
+ * A token budget for thinking (Anthropic `budget_tokens`, Gemini `thinkingBudget`).
+ */
+thinking_budget?: number, };
+
+export type ToolCallRequest = { id: string, name: string, arguments: JsonValue, };
+
+export type Message = { "role": "user", content: string, } | { "role": "assistant", content: string, tool_calls?: Array<ToolCallRequest>, 
+/**
+ * Opaque provider data that must be sent back on the next turn (Gemini thought signatures,
+ * Anthropic thinking signatures), keyed by nothing but order.
+ */
+provider_state?: JsonValue, } | { "role": "tool", call_id: string, name: string, content: string, };
+
+export type TargetRef = { provider: string, model: string, };
+
+export type PaneRequest = { provider: string, model: string, system: string | null, messages: Array<Message>, params: Params, fallbacks: Array<TargetRef>, };
+
+export type ErrorKind = "auth" | "permission_denied" | "quota" | "not_found" | "invalid_request" | "rate_limited" | "overloaded" | "server" | "timeout" | "connection" | "stream" | "truncated" | "malformed" | "content_filter" | "cancelled" | "config" | "other";
+
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "error" | "cancelled" | "other";
+
+export type MappingAction = "renamed" | "clamped" | "dropped" | "moved" | "defaulted" | "unsupported";
+
+export type MappingEntry = { 
+/**
+ * The neutral parameter (`temperature`, `system`, `max_output_tokens`, ...).
+ */
+param: string, action: MappingAction, 
+/**
+ * The value or name the user gave, when there was one.
+ */
+from?: JsonValue, 
+/**
+ * What was sent (a wire field name for renames and moves, a value for clamps and defaults).
+ */
+to?: JsonValue, reason: string, };
+
+export type PaneError = { kind: ErrorKind, status: number | null, message: string, retryable: boolean, };
+
+export type ToolCallOut = { id: string, name: string, arguments: JsonValue, };
+
+export type UsageOut = { input_tokens: number, output_tokens: number, reasoning_tokens: number, cached_tokens: number, };
+
+export type Metrics = { 
+/**
+ * Request sent → first text or reasoning byte out of the decoder.
+ */
+ttft_ms: number | null, 
+/**
+ * Request sent → end of the stream.
+ */
+total_ms: number | null, 
+/**
+ * Output tokens over the generation time (first token → end).
+ */
+output_tokens_per_s: number | null, 
+/**
+ * True when the provider sent no usage and token counts were estimated from the text.
+ */
+estimated: boolean, };
+
+export type Attempt = { provider: string, model: string, 
+/**
+ * The HTTP status, or none when no response came (connection failure, timeout).
+ */
+status: number | null, 
+/**
+ * Why it failed, or none when it streamed an answer.
+ */
+error: PaneError | null, 
+/**
+ * How long the pane waited before this attempt (backoff or `Retry-After`).
+ */
+waited_ms: number, };
+
+export type PaneReport = { 
+/**
+ * The provider id asked for (the first target; see `attempts` for fallbacks).
+ */
+provider: string, model: string, 
+/**
+ * The model the provider said answered.
+ */
+served_model: string | null, 
+/**
+ * The upstream an aggregator routed to (OpenRouter's `provider`).
+ */
+served_by: string | null, 
+/**
+ * True when the answer came from a different model than the one asked for: a fallback,
+ * or a provider serving another model (not a dated snapshot of the same one).
+ */
+substituted: boolean, text: string, reasoning: string, tool_calls: Array<ToolCallOut>, finish_reason: FinishReason | null, raw_finish_reason: string | null, usage: UsageOut | null, metrics: Metrics, cost_usd: number | null, attempts: Array<Attempt>, mapping: Array<MappingEntry>, error: PaneError | null, };
+
+export type PaneEvent = { "type": "request", attempt: number, provider: string, model: string, url: string, headers: Array<[string, string]>, body: JsonValue, mapping: Array<MappingEntry>, } | { "type": "connected", attempt: number, status: number, } | { "type": "delta", text: string, reasoning: string, } | { "type": "tool_call_delta", index: number, id: string | null, name: string | null, arguments: string, } | { "type": "tool_call", call: ToolCallOut, } | { "type": "usage", usage: UsageOut, } | { "type": "raw", text: string, } | { "type": "retry", attempt: number, error: PaneError, wait_ms: number, } | { "type": "fallback", from_provider: string, from_model: string, to_provider: string, to_model: string, reason: string, } | { "type": "done", report: PaneReport, provider_state: JsonValue | null, };
