@@ -21,7 +21,7 @@ from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support.ui import Select
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "debug"
+BIN = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / os.environ.get("JUXTA_E2E_PROFILE", "debug")
 WORK = Path(os.environ["JUXTA_E2E_DIR"])  # the app's files: searched for keys at the end
 LOGS = Path(os.environ["JUXTA_E2E_LOGS"])  # the harness's own logs and screenshots
 SERVICE = os.environ["JUXTA_KEYCHAIN_SERVICE"]

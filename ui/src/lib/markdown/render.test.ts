@@ -128,6 +128,33 @@ describe('markdown rendering', () => {
     expect(second[1]).toContain('streaming more');
   });
 
+  it('streamed in pieces, an answer renders exactly as it does whole', () => {
+    const answer = [
+      '# Title',
+      'A paragraph with **bold** and `code`.',
+      'Setext heading\n---',
+      '- one\n- two\n\n- three (loose list)',
+      '```python\nprint("hi")\n```',
+      '> a quote\ncontinued lazily',
+      '| a | b |\n|---|---|\n| 1 | 2 |',
+      '1. first\n2. second',
+      'Last words.',
+    ].join('\n\n');
+    const whole = createBlockRenderer()(answer);
+    for (const step of [1, 3, 7, 19]) {
+      const render = createBlockRenderer();
+      let blocks: string[] = [];
+      for (let end = step; end < answer.length + step; end += step) blocks = render(answer.slice(0, end));
+      expect(blocks, `in pieces of ${step}`).toEqual(whole);
+    }
+  });
+
+  it('text that is not a continuation starts over', () => {
+    const render = createBlockRenderer();
+    render('# One\n\npara\n\nmore\n\nand more');
+    expect(render('# Two')).toEqual(createBlockRenderer()('# Two'));
+  });
+
   it('an unclosed fence while streaming renders as code', () => {
     const root = dom('```ts\nconst a = 1');
     expect(root.querySelector('pre code')?.textContent).toContain('const a = 1');

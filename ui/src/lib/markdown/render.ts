@@ -119,28 +119,65 @@ export function renderMarkdown(md: string): string {
   return createBlockRenderer()(md).join('');
 }
 
+/** Blocks at the end of the text that are lexed again on every call: the last one may still grow, and
+ * the one before it may still change with it (a paragraph becoming a setext heading, a list continuing). */
+const OPEN_BLOCKS = 2;
+
 /**
- * A renderer that splits markdown into top-level blocks and renders each one to safe HTML, reusing the
- * HTML of blocks whose source did not change since the previous call. While an answer streams, only
- * its last block changes, so code blocks above it are not highlighted again.
+ * A renderer that splits markdown into top-level blocks and renders each one to safe HTML. While an answer
+ * streams, the text only grows: blocks before the last two are settled, so they are neither lexed nor
+ * rendered again; only the tail is (marked's lexer over the whole answer on every frame was the main cost
+ * of eight streaming panes). Text that is not an extension of the previous one starts over.
  */
 export function createBlockRenderer(): (md: string) => string[] {
-  let cache = new Map<string, string>();
+  let settled: string[] = []; // HTML of the settled blocks
+  let settledText = ''; // the source they came from (a prefix of every later text)
+  let tailCache = new Map<string, string>();
+
+  const renderToken = (token: Token, links: TokensList['links']) =>
+    sanitize(marked.parser(Object.assign([token] as Token[], { links })));
+
   return (md: string) => {
-    const tokens: TokensList = marked.lexer(md);
-    // Reference-style links resolve against definitions anywhere in the text: part of the cache key.
-    const linkKey = Object.keys(tokens.links).length > 0 ? JSON.stringify(tokens.links) : '';
-    const next = new Map<string, string>();
-    const blocks: string[] = [];
-    for (const token of tokens) {
-      if (token.type === 'space' || token.type === 'def') continue;
-      const key = `${linkKey}\u0000${token.type}\u0000${token.raw}`;
-      let html = next.get(key) ?? cache.get(key);
-      if (html === undefined) html = sanitize(marked.parser(Object.assign([token] as Token[], { links: tokens.links })));
-      next.set(key, html);
-      blocks.push(html);
+    if (!md.startsWith(settledText)) {
+      settled = [];
+      settledText = '';
+      tailCache = new Map();
     }
-    cache = next;
-    return blocks;
+    const tokens: TokensList = marked.lexer(md.slice(settledText.length));
+    if (Object.keys(tokens.links).length > 0) {
+      // Reference-style links resolve against definitions anywhere in the text: render it all at once.
+      settled = [];
+      settledText = '';
+      tailCache = new Map();
+      const all = marked.lexer(md);
+      return all.filter((t) => t.type !== 'space' && t.type !== 'def').map((t) => renderToken(t, all.links));
+    }
+    // Settle every block but the last OPEN_BLOCKS (counting only blocks that render).
+    let open = 0;
+    let cut = tokens.length;
+    while (cut > 0 && open < OPEN_BLOCKS) {
+      cut -= 1;
+      if (tokens[cut].type !== 'space') open += 1;
+    }
+    for (const token of tokens.slice(0, cut)) {
+      settledText += token.raw;
+      if (token.type !== 'space') settled.push(tailCache.get(token.raw) ?? renderToken(token, tokens.links));
+    }
+    if (!md.startsWith(settledText)) {
+      // The lexer normalised something (line endings, tabs): settle nothing rather than drift.
+      settled = [];
+      settledText = '';
+      return createBlockRenderer()(md);
+    }
+    const next = new Map<string, string>();
+    const tail: string[] = [];
+    for (const token of tokens.slice(cut)) {
+      if (token.type === 'space') continue;
+      const html = tailCache.get(token.raw) ?? renderToken(token, tokens.links);
+      next.set(token.raw, html);
+      tail.push(html);
+    }
+    tailCache = next;
+    return settled.concat(tail);
   };
 }

@@ -1,0 +1,146 @@
+"""Desktop app benchmark (figures in BENCHMARKS.md): 8 panes streaming markdown with code blocks at
+200 tokens/s each from a local juxta-mock, measured inside the real webview.
+
+- Frame time: the intervals between requestAnimationFrame callbacks during the run (p50/p95/p99/max).
+- How far each pane falls behind its stream: the last DOM change of its answer, minus when its stream
+  ended (the Run click + the pane's own total time). The Run click is before the request leaves,
+  so this is an upper bound.
+- Cold start: process start to an interactive window (the message box present), through WebDriver:
+  an upper bound, since it includes WebKitWebDriver's own start.
+- Memory of the whole app (the app and its WebKit processes) with 8 finished panes: RSS and PSS.
+- The release binary's size.
+
+Run by benches/app_perf.sh (release build, Xvfb, tauri-driver). Exits non-zero if the run is incomplete.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
+import test_app as e2e  # noqa: E402  (the E2E harness: driver, helpers)
+
+PANES = 8
+TOKENS = int(os.environ.get("BENCH_TOKENS", "1200"))
+RATE = 200
+
+RECORDER = """
+const raf = window.requestAnimationFrame.bind(window);
+window.__cb = [];
+// The app's own per-frame work (markdown renders) runs in rAF callbacks: time each one.
+window.requestAnimationFrame = (fn) => raf((t) => { const s = performance.now(); fn(t); window.__cb.push(performance.now() - s); });
+window.__frames = []; window.__updates = {}; window.__stop = false;
+let last = performance.now();
+const tick = (t) => { window.__frames.push(t - last); last = t; if (!window.__stop) requestAnimationFrame(tick); };
+requestAnimationFrame(tick);
+new MutationObserver((records) => {
+  const now = performance.now();
+  for (const r of records) {
+    const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+    const text = el && el.closest('[data-testid="pane-text"]');
+    const pane = text && text.closest('[data-testid="pane"]');
+    if (pane) window.__updates[pane.dataset.paneIndex] = now;
+  }
+}).observe(document.body, { subtree: true, childList: true, characterData: true });
+window.__runAt = performance.now();
+document.querySelector('[data-testid="run-button"]').click();
+"""
+
+
+def pct(values, p):
+    values = sorted(values)
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def tree(pid):
+    """pid and every descendant."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        kids = Path(f"/proc/{p}/task/{p}/children")
+        if kids.exists():
+            todo += [int(c) for c in kids.read_text().split()]
+    return out
+
+
+def memory_kb(pids):
+    rss = pss = 0
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except OSError:
+            pass
+    return rss, pss
+
+
+def main():
+    mock = subprocess.Popen([str(e2e.BIN / "juxta-mock"), "--port", "0"], stdout=subprocess.PIPE, text=True)
+    url = mock.stdout.readline().strip().removeprefix("juxta-mock listening on ")
+    started = time.monotonic()
+    driver_proc, driver = e2e.start_driver()
+    app = e2e.App(driver)
+    try:
+        e2e.wait_for("the window", lambda: app.tids("prompt-input"), every=0.01)
+        cold = time.monotonic() - started
+        time.sleep(2)
+        app_pid = int(subprocess.run(["pgrep", "-n", "-f", str(e2e.BIN / "juxta-app")], capture_output=True, text=True).stdout)
+        idle_rss, idle_pss = memory_kb(tree(app_pid))
+
+        app.click("providers-tab")
+        app.click("add-custom-provider")
+        app.tid("custom-name").send_keys("Bench")
+        field = app.tid("custom-base-url")
+        field.clear()
+        field.send_keys(f"{url}/v1")
+        app.click("custom-save")
+        e2e.wait_for("the provider", lambda: app.provider_row("bench"))
+        app.click("compare-tab")
+        for _ in range(PANES):
+            app.add_pane("bench", f"normal@tokens={TOKENS},rate={RATE}")
+        driver.find_element(e2e.By.CSS_SELECTOR, '[data-testid="model-picker"] button.ghost:not(.model-option)').click()
+        app.tid("prompt-input").send_keys("Write a long markdown answer with code blocks.")
+        assert len(app.panes()) == PANES
+
+        driver.execute_script(RECORDER)
+        e2e.wait_for("every pane done", lambda: app.statuses() == ["done"] * PANES, timeout=TOKENS / RATE + 60, every=0.5)
+        time.sleep(0.5)
+        data = driver.execute_script(
+            "window.__stop = true; return {cb: window.__cb, frames: window.__frames, updates: window.__updates, runAt: window.__runAt,"
+            " totals: [...document.querySelectorAll('[data-testid=\"pane\"]')].map("
+            "p => Number(p.querySelector('[data-metric=\"total\"]').dataset.ms))}"
+        )
+        pids = tree(app_pid)
+        rss, pss = memory_kb(pids)
+        names = sorted({Path(f"/proc/{p}/comm").read_text().strip() for p in pids if Path(f"/proc/{p}/comm").exists()})
+    finally:
+        driver.quit()
+        driver_proc.terminate()
+        mock.terminate()
+
+    frames = data["frames"][2:]  # the first callbacks measure the recorder's own start
+    lags = [data["updates"][str(i)] - (data["runAt"] + data["totals"][i]) for i in range(PANES)]
+    size = (e2e.BIN / "juxta-app").stat().st_size
+    print(f"panes: {PANES} x {TOKENS} tokens at {RATE} tokens/s ({TOKENS / RATE:.1f} s each), {len(frames)} frames")
+    print(f"frame time ms: p50 {pct(frames, 50):.1f}  p95 {pct(frames, 95):.1f}  p99 {pct(frames, 99):.1f}  max {max(frames):.1f}")
+    print(f"pane lag behind its stream ms (upper bound): max {max(lags):.0f}  each {[round(l) for l in lags]}")
+    print(f"cold start to interactive window (through WebDriver, upper bound): {cold:.2f} s")
+    print(f"memory of the idle app at start: RSS {idle_rss / 1024:.0f} MB, PSS {idle_pss / 1024:.0f} MB")
+    print(f"memory of the whole app ({', '.join(names)}; {len(pids)} processes): RSS {rss / 1024:.0f} MB, PSS {pss / 1024:.0f} MB")
+    print(f"binary: {e2e.BIN / 'juxta-app'} {size / 1e6:.1f} MB")
+    cb = data["cb"]
+    print(f"time in rAF callbacks (the app's frame work + the recorder): total {sum(cb):.0f} ms over {len(cb)} callbacks, p95 {pct(cb, 95):.1f} ms, max {max(cb):.1f} ms")
+    print(f"mean frame {statistics.mean(frames):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
