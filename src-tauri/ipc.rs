@@ -9,10 +9,68 @@ use juxta_engine::request::{Message, Params};
 use juxta_engine::run::mapping::MappingEntry;
 use juxta_engine::run::report::{PaneError, PaneReport, ToolCallOut, UsageOut};
 use juxta_engine::run::runner::RunEvent;
-use juxta_engine::Protocol;
+use juxta_engine::secrets::SecretError;
+use juxta_engine::{ErrorKind, Protocol, ProviderError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
+
+/// What a command rejects with: `{kind, message, provider?, status?, retryable}` (never a key). The UI
+/// shows `message`; `kind` says what the user can do about it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct IpcError {
+    pub kind: ErrorKind,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub provider: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub status: Option<u16>,
+    pub retryable: bool,
+}
+
+impl IpcError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> IpcError {
+        IpcError { kind, message: message.into(), provider: None, status: None, retryable: false }
+    }
+
+    /// Input the user can correct (a bad id, URL, key format).
+    pub fn invalid(message: impl Into<String>) -> IpcError {
+        IpcError::new(ErrorKind::InvalidRequest, message)
+    }
+
+    pub fn unknown_provider(id: &str) -> IpcError {
+        IpcError {
+            provider: Some(id.to_string()),
+            ..IpcError::new(ErrorKind::NotFound, format!("unknown provider {id:?}: add it in the Providers screen"))
+        }
+    }
+
+    pub fn for_provider(mut self, id: &str) -> IpcError {
+        self.provider = Some(id.to_string());
+        self
+    }
+}
+
+impl From<ProviderError> for IpcError {
+    fn from(e: ProviderError) -> IpcError {
+        IpcError { kind: e.kind, message: e.message, provider: None, status: e.status, retryable: e.retryable }
+    }
+}
+
+impl From<SecretError> for IpcError {
+    /// Keychain failures are configuration the user fixes (start or unlock a keychain); bad key
+    /// formats are input they correct. Neither message quotes the key.
+    fn from(e: SecretError) -> IpcError {
+        let kind = match e {
+            SecretError::Empty | SecretError::InvalidCharacters => ErrorKind::InvalidRequest,
+            _ => ErrorKind::Config,
+        };
+        IpcError::new(kind, e.to_string())
+    }
+}
 
 /// Whether a provider has a key in the keychain: never the key, at most its last four characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,7 +262,7 @@ mod bindings {
     use juxta_engine::run::mapping::MappingAction;
     use juxta_engine::run::report::Attempt;
     use juxta_engine::run::Metrics;
-    use juxta_engine::{ErrorKind, FinishReason};
+    use juxta_engine::FinishReason;
     use ts_rs::{Config, TS};
 
     use super::*;
@@ -222,6 +280,8 @@ mod bindings {
             "// Generated from the Rust types by `JUXTA_WRITE_BINDINGS=1 cargo test -p juxta-app --lib bindings`.\n// Do not edit: change the Rust type (src-tauri/ipc.rs or juxta-engine) and regenerate.\n".to_string(),
             "export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;\n".to_string(),
             decl::<Protocol>(&cfg),
+            decl::<ErrorKind>(&cfg),
+            decl::<IpcError>(&cfg),
             decl::<KeyStatus>(&cfg),
             decl::<ProviderView>(&cfg),
             decl::<CustomProvider>(&cfg),
@@ -234,7 +294,6 @@ mod bindings {
             decl::<Message>(&cfg),
             decl::<TargetRef>(&cfg),
             decl::<PaneRequest>(&cfg),
-            decl::<ErrorKind>(&cfg),
             decl::<FinishReason>(&cfg),
             decl::<MappingAction>(&cfg),
             decl::<MappingEntry>(&cfg),

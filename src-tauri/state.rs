@@ -14,6 +14,8 @@ use juxta_engine::secrets::SecretStore;
 use juxta_mock::MockServer;
 use tokio_util::sync::CancellationToken;
 
+use crate::ipc::IpcError;
+
 pub struct AppState {
     pub secrets: Arc<dyn SecretStore>,
     /// Where `providers.toml` (and the CLI's other files) live; none when no home dir is known.
@@ -66,15 +68,15 @@ impl AppState {
         !self.bundled.contains(id)
     }
 
-    /// The provider to send to, or a message saying it is unknown.
-    pub fn endpoint(&self, id: &str) -> Result<Endpoint, String> {
+    /// The provider to send to, or an error saying it is unknown.
+    pub fn endpoint(&self, id: &str) -> Result<Endpoint, IpcError> {
         self.catalog
             .read()
             .expect("catalog lock")
             .presets
             .get(id)
             .cloned()
-            .ok_or_else(|| format!("unknown provider {id:?}: add it in the Providers screen"))
+            .ok_or_else(|| IpcError::unknown_provider(id))
     }
 }
 

@@ -226,7 +226,11 @@ fn bad_keys_and_unknown_providers_are_refused_without_echoing_the_key() {
     assert!(err.to_string().contains("spaces"), "{err}");
     assert!(!err.to_string().contains("sk-has"), "{err}");
     let err = invoke_with(&w, "set_key", APP_ORIGIN, json!({"provider": "nope", "key": PLANTED_KEY})).unwrap_err();
-    assert!(err.to_string().contains("unknown provider"), "{err}");
+    // Errors cross IPC as {kind, message, provider?, status?, retryable}.
+    assert_eq!(err["kind"], "not_found", "{err}");
+    assert_eq!(err["provider"], "nope");
+    assert_eq!(err["retryable"], false);
+    assert!(err["message"].as_str().unwrap().contains("unknown provider"), "{err}");
     assert!(!err.to_string().contains(PLANTED_KEY));
 }
 
@@ -304,7 +308,9 @@ fn a_failed_connection_test_says_what_the_provider_said() {
     )
     .unwrap();
     let err = invoke_with(&w, "test_connection", APP_ORIGIN, json!({"provider": "nothing-here"})).unwrap_err();
-    assert!(err.to_string().contains("connect"), "{err}");
+    assert_eq!(err["kind"], "connection", "{err}");
+    assert_eq!(err["provider"], "nothing-here");
+    assert!(err["message"].as_str().unwrap().contains("connect"), "{err}");
 }
 
 // ---- Panes: the same path as the `start_pane` handler, with a closure for the channel ----------
@@ -447,7 +453,9 @@ async fn the_request_event_shows_the_mapping_and_a_redacted_key() {
 fn an_unknown_provider_fails_before_anything_is_sent() {
     let state = AppState::new(Arc::new(MemoryStore::new()), None);
     let err = juxta_app::commands::panes::start(&state, PaneRequest { provider: "nope".into(), ..pane("x", "hi") }, |_| true).unwrap_err();
-    assert!(err.contains("unknown provider"), "{err}");
+    assert!(err.message.contains("unknown provider"), "{err}");
+    assert_eq!(err.kind, juxta_engine::ErrorKind::NotFound);
+    assert_eq!(err.provider.as_deref(), Some("nope"));
     let err = juxta_app::commands::panes::start(&state, PaneRequest { messages: vec![], ..pane("x", "hi") }, |_| true).unwrap_err();
-    assert!(err.contains("empty"), "{err}");
+    assert!(err.message.contains("empty"), "{err}");
 }

@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use juxta_engine::catalog::Preset;
 use juxta_engine::secrets::{self, ApiKey, SecretStore};
+use juxta_engine::ErrorKind;
 use tauri::State;
 
-use crate::ipc::{ImportedKey, KeyStatus};
+use crate::ipc::{ImportedKey, IpcError, KeyStatus};
 use crate::AppState;
 
 /// The key status the UI shows for `provider`.
@@ -29,29 +30,29 @@ fn last4(key: &ApiKey) -> String {
 async fn blocking<T: Send + 'static>(
     store: Arc<dyn SecretStore>,
     f: impl FnOnce(&dyn SecretStore) -> T + Send + 'static,
-) -> Result<T, String> {
+) -> Result<T, IpcError> {
     tauri::async_runtime::spawn_blocking(move || f(store.as_ref()))
         .await
-        .map_err(|_| "the keychain call was interrupted".to_string())
+        .map_err(|_| IpcError::new(ErrorKind::Other, "the keychain call was interrupted"))
 }
 
 #[tauri::command]
-pub async fn set_key(state: State<'_, AppState>, provider: String, key: String) -> Result<KeyStatus, String> {
+pub async fn set_key(state: State<'_, AppState>, provider: String, key: String) -> Result<KeyStatus, IpcError> {
     let preset = state.endpoint(&provider)?;
     // Validated before it goes anywhere; the error never quotes the key.
-    let key = ApiKey::new(key).map_err(|e| e.to_string())?;
+    let key = ApiKey::new(key).map_err(|e| IpcError::from(e).for_provider(&provider))?;
     blocking(state.secrets.clone(), move |store| {
-        store.set(&preset.id, &key).map_err(|e| e.to_string())?;
+        store.set(&preset.id, &key).map_err(|e| IpcError::from(e).for_provider(&preset.id))?;
         Ok(status(store, &preset))
     })
     .await?
 }
 
 #[tauri::command]
-pub async fn delete_key(state: State<'_, AppState>, provider: String) -> Result<KeyStatus, String> {
+pub async fn delete_key(state: State<'_, AppState>, provider: String) -> Result<KeyStatus, IpcError> {
     let preset = state.endpoint(&provider)?;
     blocking(state.secrets.clone(), move |store| {
-        store.delete(&preset.id).map_err(|e| e.to_string())?;
+        store.delete(&preset.id).map_err(|e| IpcError::from(e).for_provider(&preset.id))?;
         Ok(status(store, &preset))
     })
     .await?
@@ -60,7 +61,7 @@ pub async fn delete_key(state: State<'_, AppState>, provider: String) -> Result<
 /// Copy keys from the usual environment variables (OPENAI_API_KEY, ...) into the keychain. Only
 /// when the user presses the button; keys already stored are kept. Returns what was imported.
 #[tauri::command]
-pub async fn import_env_keys(state: State<'_, AppState>) -> Result<Vec<ImportedKey>, String> {
+pub async fn import_env_keys(state: State<'_, AppState>) -> Result<Vec<ImportedKey>, IpcError> {
     let pairs: Vec<(String, String)> = {
         let catalog = state.catalog.read().expect("catalog lock");
         catalog
@@ -73,8 +74,7 @@ pub async fn import_env_keys(state: State<'_, AppState>) -> Result<Vec<ImportedK
     let outcomes = blocking(state.secrets.clone(), move |store| {
         secrets::import_from_env(store, &pairs, |var| std::env::var(var).ok(), false)
     })
-    .await?
-    .map_err(|e| e.to_string())?;
+    .await??;
     Ok(outcomes
         .into_iter()
         .filter(|o| o.status == "imported")

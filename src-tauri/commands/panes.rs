@@ -6,13 +6,13 @@ use tauri::ipc::Channel;
 use tauri::State;
 use tokio_util::sync::CancellationToken;
 
-use crate::ipc::{PaneEvent, PaneRequest};
+use crate::ipc::{IpcError, PaneEvent, PaneRequest};
 use crate::pane_stream::{self, FRAME};
 use crate::AppState;
 
 /// Start one pane; returns its id. Its events (ending with `done`) go to `on_event`.
 #[tauri::command]
-pub async fn start_pane(state: State<'_, AppState>, request: PaneRequest, on_event: Channel<PaneEvent>) -> Result<u64, String> {
+pub async fn start_pane(state: State<'_, AppState>, request: PaneRequest, on_event: Channel<PaneEvent>) -> Result<u64, IpcError> {
     start(&state, request, move |event| on_event.send(event).is_ok())
 }
 
@@ -27,13 +27,13 @@ pub fn stop_all(state: State<'_, AppState>) {
 }
 
 /// The pane as the engine takes it. Unknown providers fail here, before anything is sent.
-pub fn spec(state: &AppState, request: PaneRequest) -> Result<PaneSpec, String> {
+pub fn spec(state: &AppState, request: PaneRequest) -> Result<PaneSpec, IpcError> {
     let target = Target { endpoint: state.endpoint(&request.provider)?, model: request.model.clone() };
     let fallbacks = request
         .fallbacks
         .iter()
         .map(|f| Ok(Target { endpoint: state.endpoint(&f.provider)?, model: f.model.clone() }))
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, IpcError>>()?;
     let chat = ChatRequest {
         model: request.model,
         system: request.system.filter(|s| !s.trim().is_empty()),
@@ -48,9 +48,9 @@ pub fn spec(state: &AppState, request: PaneRequest) -> Result<PaneSpec, String> 
 
 /// Start a pane and forward its events to `send` (false from `send` = nobody listens: stop).
 /// The handler above is this plus a channel, so tests drive the same path without a webview.
-pub fn start(state: &AppState, request: PaneRequest, send: impl FnMut(PaneEvent) -> bool + Send + 'static) -> Result<u64, String> {
+pub fn start(state: &AppState, request: PaneRequest, send: impl FnMut(PaneEvent) -> bool + Send + 'static) -> Result<u64, IpcError> {
     if request.messages.is_empty() {
-        return Err("nothing to send: the conversation is empty".into());
+        return Err(IpcError::invalid("nothing to send: the conversation is empty"));
     }
     let spec = spec(state, request)?;
     let token = CancellationToken::new();

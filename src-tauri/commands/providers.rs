@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use juxta_engine::catalog::{Endpoint, Preset};
 use juxta_engine::protocol::ModelInfo;
+use juxta_engine::ErrorKind;
 use tauri::State;
 
 use super::keys;
-use crate::ipc::{CustomProvider, LocalServer, ProviderView};
+use crate::ipc::{CustomProvider, IpcError, LocalServer, ProviderView};
 use crate::{user_providers, AppState};
 
 /// How long "detect local servers" waits for each well-known port.
@@ -16,7 +17,7 @@ const LOCAL_PROBE_TIMEOUT: Duration = Duration::from_millis(1500);
 
 /// Every provider (bundled presets, then the user's), each with its key status.
 #[tauri::command]
-pub async fn list_providers(state: State<'_, AppState>) -> Result<Vec<ProviderView>, String> {
+pub async fn list_providers(state: State<'_, AppState>) -> Result<Vec<ProviderView>, IpcError> {
     let presets: Vec<Preset> = state.catalog.read().expect("catalog lock").presets.all().to_vec();
     let custom: Vec<bool> = presets.iter().map(|p| state.is_custom(&p.id)).collect();
     let store = state.secrets.clone();
@@ -24,7 +25,7 @@ pub async fn list_providers(state: State<'_, AppState>) -> Result<Vec<ProviderVi
         presets.iter().map(|p| (p.clone(), keys::status(store.as_ref(), p))).collect::<Vec<_>>()
     })
     .await
-    .map_err(|_| "the keychain lookup was interrupted".to_string())?;
+    .map_err(|_| IpcError::new(ErrorKind::Other, "the keychain lookup was interrupted"))?;
     Ok(statuses
         .iter()
         .zip(custom)
@@ -34,10 +35,10 @@ pub async fn list_providers(state: State<'_, AppState>) -> Result<Vec<ProviderVi
 
 /// Add or replace one of the user's providers; saved to `providers.toml` at once.
 #[tauri::command]
-pub async fn save_custom_provider(state: State<'_, AppState>, provider: CustomProvider) -> Result<ProviderView, String> {
+pub async fn save_custom_provider(state: State<'_, AppState>, provider: CustomProvider) -> Result<ProviderView, IpcError> {
     let preset = custom_preset(&provider)?;
     if !state.is_custom(&preset.id) {
-        return Err(format!("{:?} is a bundled provider: pick another id", preset.id));
+        return Err(IpcError::invalid(format!("{:?} is a bundled provider: pick another id", preset.id)));
     }
     update_user_file(&state, |list| match list.iter_mut().find(|p| p.id == preset.id) {
         Some(p) => *p = preset.clone(),
@@ -50,9 +51,9 @@ pub async fn save_custom_provider(state: State<'_, AppState>, provider: CustomPr
 }
 
 #[tauri::command]
-pub async fn delete_custom_provider(state: State<'_, AppState>, id: String) -> Result<(), String> {
+pub async fn delete_custom_provider(state: State<'_, AppState>, id: String) -> Result<(), IpcError> {
     if !state.is_custom(&id) {
-        return Err(format!("{id:?} is a bundled provider and cannot be deleted"));
+        return Err(IpcError::invalid(format!("{id:?} is a bundled provider and cannot be deleted")));
     }
     update_user_file(&state, |list| list.retain(|p| p.id != id))?;
     state.catalog.write().expect("catalog lock").presets.remove(&id);
@@ -62,14 +63,14 @@ pub async fn delete_custom_provider(state: State<'_, AppState>, id: String) -> R
 
 /// List the provider's models with its stored key: the quickest proof that key and URL work.
 #[tauri::command]
-pub async fn test_connection(state: State<'_, AppState>, provider: String) -> Result<Vec<ModelInfo>, String> {
+pub async fn test_connection(state: State<'_, AppState>, provider: String) -> Result<Vec<ModelInfo>, IpcError> {
     let endpoint = state.endpoint(&provider)?;
     fetch_models(&state, &endpoint).await
 }
 
 /// The provider's models, listed once per session.
 #[tauri::command]
-pub async fn list_models(state: State<'_, AppState>, provider: String) -> Result<Vec<ModelInfo>, String> {
+pub async fn list_models(state: State<'_, AppState>, provider: String) -> Result<Vec<ModelInfo>, IpcError> {
     if let Some(models) = state.models.lock().expect("models lock").get(&provider) {
         return Ok(models.clone());
     }
@@ -77,15 +78,15 @@ pub async fn list_models(state: State<'_, AppState>, provider: String) -> Result
     fetch_models(&state, &endpoint).await
 }
 
-async fn fetch_models(state: &AppState, endpoint: &Endpoint) -> Result<Vec<ModelInfo>, String> {
-    let models = state.runner.list_models(endpoint).await.map_err(|e| e.message)?;
+async fn fetch_models(state: &AppState, endpoint: &Endpoint) -> Result<Vec<ModelInfo>, IpcError> {
+    let models = state.runner.list_models(endpoint).await.map_err(|e| IpcError::from(e).for_provider(&endpoint.id))?;
     state.models.lock().expect("models lock").insert(endpoint.id.clone(), models.clone());
     Ok(models)
 }
 
 /// Ollama, LM Studio, llama.cpp and vLLM at their usual ports, asked at once.
 #[tauri::command]
-pub async fn detect_local_servers(state: State<'_, AppState>) -> Result<Vec<LocalServer>, String> {
+pub async fn detect_local_servers(state: State<'_, AppState>) -> Result<Vec<LocalServer>, IpcError> {
     let candidates: Vec<Endpoint> = {
         let catalog = state.catalog.read().expect("catalog lock");
         ["ollama", "lmstudio", "llamacpp", "vllm"]
@@ -114,41 +115,42 @@ pub async fn detect_local_servers(state: State<'_, AppState>) -> Result<Vec<Loca
 /// Start the built-in mock provider on a free loopback port (once) and point the `mock` preset at
 /// it, so the app can be tried before any key is added.
 #[tauri::command]
-pub async fn start_demo_server(state: State<'_, AppState>) -> Result<ProviderView, String> {
+pub async fn start_demo_server(state: State<'_, AppState>) -> Result<ProviderView, IpcError> {
     let mut demo = state.demo.lock().await;
     if demo.is_none() {
         let server = juxta_mock::MockServer::builder()
             .start()
             .await
-            .map_err(|e| format!("could not start the demo server: {e}"))?;
+            .map_err(|e| IpcError::new(ErrorKind::Connection, format!("could not start the demo server: {e}")))?;
         *demo = Some(server);
     }
     let base_url = format!("{}/v1", demo.as_ref().expect("started above").base_url());
     let mut catalog = state.catalog.write().expect("catalog lock");
-    let mut preset = catalog.presets.get("mock").cloned().ok_or("the mock preset is missing")?;
+    let mut preset = catalog.presets.get("mock").cloned().ok_or_else(|| IpcError::unknown_provider("mock"))?;
     preset.base_url = base_url;
     preset.name = "Demo (built-in mock provider)".into();
     catalog.presets.upsert(preset.clone());
     Ok(ProviderView::new(&preset, false, crate::ipc::KeyStatus::NotNeeded))
 }
 
-/// A user's provider as a preset, with its fields checked.
-fn custom_preset(p: &CustomProvider) -> Result<Preset, String> {
+/// A user's provider as a preset, with its fields checked (the message says what to correct).
+fn custom_preset(p: &CustomProvider) -> Result<Preset, IpcError> {
     let id = p.id.trim();
     let valid_id = !id.is_empty()
         && id.len() <= 40
         && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !valid_id {
-        return Err("the id must be 1 to 40 lower-case letters, digits or '-'".into());
+        return Err(IpcError::invalid("the id must be 1 to 40 lower-case letters, digits or '-'"));
     }
     let base = p.base_url.trim();
-    let url = url::Url::parse(base).map_err(|e| format!("the base URL is not a URL ({e}): e.g. https://host/v1"))?;
+    let url = url::Url::parse(base)
+        .map_err(|e| IpcError::invalid(format!("the base URL is not a URL ({e}): e.g. https://host/v1")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err("the base URL must start with http:// or https://".into());
+        return Err(IpcError::invalid("the base URL must start with http:// or https://"));
     }
     for name in p.extra_headers.keys() {
         if name.trim().is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return Err(format!("{name:?} is not a valid header name"));
+            return Err(IpcError::invalid(format!("{name:?} is not a valid header name")));
         }
     }
     let mut preset = Preset::custom(id, p.protocol, base);
@@ -158,14 +160,15 @@ fn custom_preset(p: &CustomProvider) -> Result<Preset, String> {
 }
 
 /// Read the user's providers file, change it, write it back.
-fn update_user_file(state: &AppState, change: impl FnOnce(&mut Vec<Preset>)) -> Result<(), String> {
+fn update_user_file(state: &AppState, change: impl FnOnce(&mut Vec<Preset>)) -> Result<(), IpcError> {
+    let config = |m: String| IpcError::new(ErrorKind::Config, m);
     let dir = state
         .config_dir
         .as_deref()
-        .ok_or("no config directory is known (HOME is not set): providers cannot be saved")?;
-    let mut list = user_providers::load(dir).map_err(|e| e.to_string())?;
+        .ok_or_else(|| config("no config directory is known (HOME is not set): providers cannot be saved".into()))?;
+    let mut list = user_providers::load(dir).map_err(|e| config(e.to_string()))?;
     change(&mut list);
-    user_providers::save(dir, &list).map_err(|e| e.to_string())
+    user_providers::save(dir, &list).map_err(|e| config(e.to_string()))
 }
 
 #[cfg(test)]
@@ -191,10 +194,11 @@ mod tests {
             ("corp", "ftp://x/v1", "http:// or https://"),
         ] {
             let err = custom_preset(&custom(id, url)).unwrap_err();
-            assert!(err.contains(want), "{id} {url}: {err}");
+            assert_eq!(err.kind, juxta_engine::ErrorKind::InvalidRequest);
+            assert!(err.message.contains(want), "{id} {url}: {err}");
         }
         let mut bad_header = custom("corp", "https://x/v1");
         bad_header.extra_headers.insert("X Bad".into(), "1".into());
-        assert!(custom_preset(&bad_header).unwrap_err().contains("header"));
+        assert!(custom_preset(&bad_header).unwrap_err().message.contains("header"));
     }
 }

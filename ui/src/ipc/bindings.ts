@@ -5,6 +5,10 @@ export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in
 
 export type Protocol = "openai" | "anthropic" | "gemini";
 
+export type ErrorKind = "auth" | "permission_denied" | "quota" | "not_found" | "invalid_request" | "rate_limited" | "overloaded" | "server" | "timeout" | "connection" | "stream" | "truncated" | "malformed" | "content_filter" | "cancelled" | "config" | "other";
+
+export type IpcError = { kind: ErrorKind, message: string, provider?: string, status?: number, retryable: boolean, };
+
 export type KeyStatus = { "state": "present", last4: string, } | { "state": "absent" } | { "state": "not_needed" } | { "state": "unavailable", message: string, };
 
 export type ProviderView = { id: string, name: string, protocol: Protocol, base_url: string, local: boolean, key_env: string | null, 
@@ -45,8 +49,6 @@ provider_state?: JsonValue, } | { "role": "tool", call_id: string, name: string,
 export type TargetRef = { provider: string, model: string, };
 
 export type PaneRequest = { provider: string, model: string, system: string | null, messages: Array<Message>, params: Params, fallbacks: Array<TargetRef>, };
-
-export type ErrorKind = "auth" | "permission_denied" | "quota" | "not_found" | "invalid_request" | "rate_limited" | "overloaded" | "server" | "timeout" | "connection" | "stream" | "truncated" | "malformed" | "content_filter" | "cancelled" | "config" | "other";
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "error" | "cancelled" | "other";
 

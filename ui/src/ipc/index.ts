@@ -90,7 +90,7 @@ export async function openExternal(url: string): Promise<void> {
   await openUrl(url);
 }
 
-/** A readable message from whatever a command rejected with (string, `{message}` or Error). */
+/** A readable message from whatever a command rejected with: an `IpcError` `{kind, message, provider?, status?, retryable}`, or a string or Error from Tauri itself. */
 export function errorMessage(err: unknown): string {
   if (typeof err === 'string') return err;
   if (err && typeof err === 'object' && 'message' in err && typeof err.message === 'string') {
