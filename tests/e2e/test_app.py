@@ -208,10 +208,17 @@ def run(app, url_a, url_b):
     wait_for("text in the slow pane", lambda: len(app.tid("pane-text", app.panes()[0]).text) > 20)
     app.click("pane-stop", slow)
     wait_for("the slow pane stopped", lambda: app.statuses()[0] == "stopped")
-    partial = app.tid("pane-text", app.panes()[0]).text
+    # The status changes at once; the last delta before the stop is painted on the next frame.
+    # Wait until the text is still for a moment, then nothing may change it any more.
+    def settled_text():
+        first = app.tid("pane-text", app.panes()[0]).text
+        time.sleep(0.3)
+        return first if app.tid("pane-text", app.panes()[0]).text == first else None
+
+    partial = wait_for("the stopped pane's text to settle", settled_text)
     assert len(partial) > 20, partial
     wait_for("the other panes done", lambda: app.statuses()[1:] == ["done", "done"], timeout=30)
-    time.sleep(0.3)
+    time.sleep(0.5)
     assert app.tid("pane-text", app.panes()[0]).text == partial, "the stopped pane's text is kept as it was"
     assert app.statuses()[0] == "stopped"
     for pane in app.panes()[1:]:
