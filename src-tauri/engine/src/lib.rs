@@ -5,16 +5,20 @@
 //! - [`run`]: the parallel runner: retries, fallbacks, timeouts, metrics, cancellation.
 //! - [`catalog`]: provider presets, model capabilities and prices, as data.
 //! - [`secrets`]: where keys live (the OS keychain) and how they are kept out of everything else.
+//! - [`store`]: history in SQLite: every comparison kept, searchable.
+//! - [`export`]: transcripts out of history (Markdown, HTML, JSON, JSONL, CSV) and JSON import.
 //!
 //! This crate knows nothing of Tauri: the desktop app and the `juxta` CLI drive the same calls.
 
 pub mod catalog;
 pub mod error;
 pub mod event;
+pub mod export;
 pub mod protocol;
 pub mod request;
 pub mod run;
 pub mod secrets;
+pub mod store;
 
 pub use error::{ErrorKind, ProviderError};
 pub use event::{Finish, FinishReason, StreamEvent, ToolCall, Usage};
