@@ -10,6 +10,7 @@ use juxta_engine::run::mapping::MappingEntry;
 use juxta_engine::run::report::{PaneError, PaneReport, ToolCallOut, UsageOut};
 use juxta_engine::run::runner::RunEvent;
 use juxta_engine::secrets::SecretError;
+use juxta_engine::store::PaneSettings;
 use juxta_engine::{ErrorKind, Protocol, ProviderError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -146,12 +147,7 @@ pub struct LocalServer {
     pub models: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[derive(TS)]
-pub struct TargetRef {
-    pub provider: String,
-    pub model: String,
-}
+pub use juxta_engine::store::TargetRef;
 
 /// One pane's request: the conversation so far, ending with the new user message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -166,6 +162,66 @@ pub struct PaneRequest {
     pub params: Params,
     #[serde(default)]
     pub fallbacks: Vec<TargetRef>,
+    /// The history answer this pane's events are saved to (from `record_turn`); none in private mode.
+    #[serde(default)]
+    #[ts(optional)]
+    pub answer_id: Option<i64>,
+}
+
+/// A turn about to be sent, to be kept in history: `record_turn` creates the comparison (when
+/// `comparison_id` is none), the panes that are new (`pane_id` none) and one answer per pane.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(TS)]
+pub struct RecordTurn {
+    pub comparison_id: Option<i64>,
+    pub prompt: String,
+    /// The shared system prompt and parameters.
+    pub system: String,
+    #[serde(default)]
+    pub params: Params,
+    /// The panes asked, in on-screen order.
+    pub panes: Vec<RecordPane>,
+    /// A follow-up to the one pane in `panes` only.
+    #[serde(default)]
+    pub only_pane: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(TS)]
+pub struct RecordPane {
+    pub pane_id: Option<i64>,
+    pub provider: String,
+    pub model: String,
+    #[serde(default)]
+    pub settings: PaneSettings,
+}
+
+/// Where a recorded turn went: `panes[i]` is the history pane and answer of `RecordTurn.panes[i]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(TS)]
+pub struct RecordedTurn {
+    pub comparison_id: i64,
+    pub turn_id: i64,
+    pub panes: Vec<RecordedPane>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(TS)]
+pub struct RecordedPane {
+    pub pane_id: i64,
+    pub answer_id: i64,
+}
+
+/// The export formats (`juxta export --format` takes the same names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(TS)]
+pub enum ExportFormat {
+    Markdown,
+    Html,
+    Json,
+    Jsonl,
+    Csv,
 }
 
 /// A pane's live events, as the UI receives them over the pane's channel. The engine's
@@ -263,6 +319,7 @@ mod bindings {
     use juxta_engine::run::report::Attempt;
     use juxta_engine::run::Metrics;
     use juxta_engine::FinishReason;
+    use juxta_engine::store::{Answer, AnswerStatus, Comparison, PaneRecord, SearchHit, SentRequest, SnippetPart, Summary, Turn};
     use ts_rs::{Config, TS};
 
     use super::*;
@@ -304,6 +361,21 @@ mod bindings {
             decl::<Attempt>(&cfg),
             decl::<PaneReport>(&cfg),
             decl::<PaneEvent>(&cfg),
+            decl::<PaneSettings>(&cfg),
+            decl::<AnswerStatus>(&cfg),
+            decl::<SentRequest>(&cfg),
+            decl::<Answer>(&cfg),
+            decl::<Turn>(&cfg),
+            decl::<PaneRecord>(&cfg),
+            decl::<Comparison>(&cfg),
+            decl::<Summary>(&cfg),
+            decl::<SnippetPart>(&cfg),
+            decl::<SearchHit>(&cfg),
+            decl::<RecordTurn>(&cfg),
+            decl::<RecordPane>(&cfg),
+            decl::<RecordedTurn>(&cfg),
+            decl::<RecordedPane>(&cfg),
+            decl::<ExportFormat>(&cfg),
         ];
         parts.join("\n")
     }

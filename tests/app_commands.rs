@@ -323,6 +323,7 @@ fn pane(model: &str, prompt: &str) -> PaneRequest {
         messages: vec![Message::user(prompt)],
         params: Default::default(),
         fallbacks: Vec::new(),
+        answer_id: None,
     }
 }
 

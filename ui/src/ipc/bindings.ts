@@ -48,7 +48,11 @@ provider_state?: JsonValue, } | { "role": "tool", call_id: string, name: string,
 
 export type TargetRef = { provider: string, model: string, };
 
-export type PaneRequest = { provider: string, model: string, system: string | null, messages: Array<Message>, params: Params, fallbacks: Array<TargetRef>, };
+export type PaneRequest = { provider: string, model: string, system: string | null, messages: Array<Message>, params: Params, fallbacks: Array<TargetRef>, 
+/**
+ * The history answer this pane's events are saved to (from `record_turn`); none in private mode.
+ */
+answer_id?: number, };
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "error" | "cancelled" | "other";
 
@@ -126,3 +130,110 @@ served_by: string | null,
 substituted: boolean, text: string, reasoning: string, tool_calls: Array<ToolCallOut>, finish_reason: FinishReason | null, raw_finish_reason: string | null, usage: UsageOut | null, metrics: Metrics, cost_usd: number | null, attempts: Array<Attempt>, mapping: Array<MappingEntry>, error: PaneError | null, };
 
 export type PaneEvent = { "type": "request", attempt: number, provider: string, model: string, url: string, headers: Array<[string, string]>, body: JsonValue, mapping: Array<MappingEntry>, } | { "type": "connected", attempt: number, status: number, } | { "type": "delta", text: string, reasoning: string, } | { "type": "tool_call_delta", index: number, id: string | null, name: string | null, arguments: string, } | { "type": "tool_call", call: ToolCallOut, } | { "type": "usage", usage: UsageOut, } | { "type": "raw", text: string, } | { "type": "retry", attempt: number, error: PaneError, wait_ms: number, } | { "type": "fallback", from_provider: string, from_model: string, to_provider: string, to_model: string, reason: string, } | { "type": "done", report: PaneReport, provider_state: JsonValue | null, };
+
+export type PaneSettings = { system?: string, params: Params, fallbacks?: Array<TargetRef>, };
+
+export type AnswerStatus = "streaming" | "done" | "stopped" | "failed" | "interrupted";
+
+export type SentRequest = { url: string, headers: Array<[string, string]>, body: unknown, };
+
+export type Answer = { id: number, pane_id: number, status: AnswerStatus, started_at: number, finished_at: number | null, 
+/**
+ * The last attempt's request: URL, headers (key redacted) and JSON body.
+ */
+request: SentRequest | null, 
+/**
+ * While streaming: text and reasoning so far, the rest default. At the end: the whole report.
+ */
+report: PaneReport, 
+/**
+ * What the protocol needs back on a follow-up turn (thinking signatures).
+ */
+provider_state?: unknown, };
+
+export type Turn = { id: number, created_at: number, 
+/**
+ * The user message.
+ */
+prompt: string, 
+/**
+ * The shared system prompt at the time (a pane's override wins over it).
+ */
+system: string, 
+/**
+ * The shared parameters at the time (a pane's overrides win over them).
+ */
+params: Params, 
+/**
+ * Set when the follow-up went to this one pane only.
+ */
+only_pane: number | null, 
+/**
+ * One answer per pane that was asked, in pane order.
+ */
+answers: Array<Answer>, };
+
+export type PaneRecord = { id: number, provider: string, model: string, settings: PaneSettings, 
+/**
+ * The user's rating, 1 to 5 stars.
+ */
+rating: number | null, 
+/**
+ * The user's note on this pane's answers.
+ */
+note: string, };
+
+export type Comparison = { 
+/**
+ * The local history id (import assigns a new one).
+ */
+id: number, 
+/**
+ * The first line of the first prompt unless the user renamed it.
+ */
+title: string, created_at: number, updated_at: number, pinned: boolean, 
+/**
+ * The panes, in their on-screen order.
+ */
+panes: Array<PaneRecord>, 
+/**
+ * The turns, oldest first.
+ */
+turns: Array<Turn>, };
+
+export type Summary = { id: number, title: string, created_at: number, updated_at: number, pinned: boolean, 
+/**
+ * `provider:model` of each pane, in pane order.
+ */
+models: Array<string>, turns: number, };
+
+export type SnippetPart = { text: string, hit: boolean, };
+
+export type SearchHit = { summary: Summary, 
+/**
+ * The matching passage, split into plain parts and matched words (`hit`), so the UI can
+ * highlight without parsing markup.
+ */
+snippet: Array<SnippetPart>, };
+
+export type RecordTurn = { comparison_id: number | null, prompt: string, 
+/**
+ * The shared system prompt and parameters.
+ */
+system: string, params: Params, 
+/**
+ * The panes asked, in on-screen order.
+ */
+panes: Array<RecordPane>, 
+/**
+ * A follow-up to the one pane in `panes` only.
+ */
+only_pane: boolean, };
+
+export type RecordPane = { pane_id: number | null, provider: string, model: string, settings: PaneSettings, };
+
+export type RecordedTurn = { comparison_id: number, turn_id: number, panes: Array<RecordedPane>, };
+
+export type RecordedPane = { pane_id: number, answer_id: number, };
+
+export type ExportFormat = "markdown" | "html" | "json" | "jsonl" | "csv";

@@ -4,6 +4,7 @@
 pub mod model;
 
 pub use model::{
-    Answer, AnswerStatus, Comparison, ExportFile, PaneRecord, PaneSettings, SentRequest, TargetRef, Timestamp, Turn,
+    Answer, AnswerStatus, Comparison, ExportFile, PaneRecord, PaneSettings, SearchHit, SentRequest, SnippetPart, Summary,
+    TargetRef, Timestamp, Turn,
     EXPORT_FORMAT, EXPORT_VERSION,
 };

@@ -152,3 +152,34 @@ pub struct ExportFile {
 
 /// The value of [`ExportFile::format`].
 pub const EXPORT_FORMAT: &str = "juxta.comparisons";
+
+/// A line of the history list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Summary {
+    pub id: i64,
+    pub title: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub pinned: bool,
+    /// `provider:model` of each pane, in pane order.
+    pub models: Vec<String>,
+    pub turns: u32,
+}
+
+/// A search result: the comparison and the best matching passage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SearchHit {
+    pub summary: Summary,
+    /// The matching passage, split into plain parts and matched words (`hit`), so the UI can
+    /// highlight without parsing markup.
+    pub snippet: Vec<SnippetPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SnippetPart {
+    pub text: String,
+    pub hit: bool,
+}
