@@ -16,6 +16,21 @@ const COMMANDS: &[&str] = &[
     "start_pane",
     "stop_pane",
     "stop_all",
+    "record_turn",
+    "list_comparisons",
+    "search_history",
+    "get_comparison",
+    "rename_comparison",
+    "pin_comparison",
+    "delete_comparison",
+    "restore_comparison",
+    "rate_pane",
+    "set_pane_note",
+    "get_private_mode",
+    "set_private_mode",
+    "history_notice",
+    "export_comparison",
+    "import_comparisons",
 ];
 
 fn main() {

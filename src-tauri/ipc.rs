@@ -42,6 +42,11 @@ impl IpcError {
         IpcError::new(ErrorKind::InvalidRequest, message)
     }
 
+    /// History or a file could not be read or written (the message says which and why).
+    pub fn storage(message: impl Into<String>) -> IpcError {
+        IpcError::new(ErrorKind::Other, message)
+    }
+
     pub fn unknown_provider(id: &str) -> IpcError {
         IpcError {
             provider: Some(id.to_string()),

@@ -5,8 +5,10 @@
 //! - [`ipc`]: the types that cross the boundary (mirrored in `ui/src/ipc/types.ts`).
 //! - [`pane_stream`]: engine events → one channel message per frame per pane.
 //! - [`state`]: what the handlers share; [`user_providers`]: the user's `providers.toml`.
+//! - [`history`]: the history database, its background writer and private mode.
 
 pub mod commands;
+pub mod history;
 pub mod ipc;
 pub mod pane_stream;
 pub mod state;
@@ -36,6 +38,21 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         commands::panes::start_pane,
         commands::panes::stop_pane,
         commands::panes::stop_all,
+        commands::history::record_turn,
+        commands::history::list_comparisons,
+        commands::history::search_history,
+        commands::history::get_comparison,
+        commands::history::rename_comparison,
+        commands::history::pin_comparison,
+        commands::history::delete_comparison,
+        commands::history::restore_comparison,
+        commands::history::rate_pane,
+        commands::history::set_pane_note,
+        commands::history::get_private_mode,
+        commands::history::set_private_mode,
+        commands::history::history_notice,
+        commands::export::export_comparison,
+        commands::export::import_comparisons,
     ])
 }
 
@@ -50,7 +67,8 @@ fn keychain() -> KeychainStore {
 
 /// Starts the desktop app (called by `main`).
 pub fn run() {
-    let state = AppState::new(Arc::new(keychain()), juxta_engine::catalog::user_config_dir());
+    let state = AppState::new(Arc::new(keychain()), juxta_engine::catalog::user_config_dir())
+        .with_history(juxta_engine::store::default_path());
     let builder = Builder::default()
         // First, so a second launch focuses the running window instead of opening another.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -60,6 +78,7 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(
             tauri_plugin_log::Builder::new()

@@ -46,11 +46,13 @@ impl Pending {
 }
 
 /// Forward `events` to `send` until the pane's `Done` (always the last event) or until `send`
-/// returns false (the window went away). Returns whether `Done` was delivered.
+/// returns false (the window went away). Returns whether `Done` was delivered. `observe` sees
+/// every event as it arrives, uncoalesced (the history writer).
 pub async fn forward(
-    mut events: UnboundedReceiver<RunEvent>,
+    events: &mut UnboundedReceiver<RunEvent>,
     frame: Duration,
     mut send: impl FnMut(PaneEvent) -> bool,
+    mut observe: impl FnMut(&RunEvent),
 ) -> bool {
     let mut pending = Pending::default();
     let mut last_flush: Option<Instant> = None;
@@ -77,6 +79,7 @@ pub async fn forward(
             flush(&mut pending, &mut last_flush, &mut send);
             return false;
         };
+        observe(&event);
         match event {
             RunEvent::Text { text } => pending.text.push_str(&text),
             RunEvent::Reasoning { text } => pending.reasoning.push_str(&text),
@@ -128,7 +131,7 @@ mod tests {
     }
 
     async fn collect(events: Vec<(u64, RunEvent)>) -> Vec<(u64, PaneEvent)> {
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (tx, mut rx) = mpsc::unbounded_channel();
         let start = Instant::now();
         let feeder = tokio::spawn(async move {
             for (at_ms, ev) in events {
@@ -137,10 +140,10 @@ mod tests {
             }
         });
         let mut got = Vec::new();
-        let delivered = forward(rx, FRAME, |ev| {
+        let delivered = forward(&mut rx, FRAME, |ev| {
             got.push((start.elapsed().as_millis() as u64, ev));
             true
-        })
+        }, |_| {})
         .await;
         feeder.await.unwrap();
         assert!(delivered);
@@ -198,16 +201,20 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_closed_window_stops_forwarding() {
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (tx, mut rx) = mpsc::unbounded_channel();
         tx.send(text("a")).unwrap();
         tx.send(done()).unwrap();
         let mut calls = 0;
-        let delivered = forward(rx, FRAME, |_| {
+        let mut seen = 0;
+        let delivered = forward(&mut rx, FRAME, |_| {
             calls += 1;
             false
-        })
+        }, |_| seen += 1)
         .await;
         assert!(!delivered);
         assert_eq!(calls, 1);
+        assert_eq!(seen, 1, "the observer saw the event the window could not take");
+        // What is left is still there for the history writer to drain.
+        assert!(matches!(rx.try_recv(), Ok(RunEvent::Done { .. })));
     }
 }

@@ -14,6 +14,7 @@ use juxta_engine::secrets::SecretStore;
 use juxta_mock::MockServer;
 use tokio_util::sync::CancellationToken;
 
+use crate::history::HistoryState;
 use crate::ipc::IpcError;
 
 pub struct AppState {
@@ -31,6 +32,8 @@ pub struct AppState {
     pub demo: tokio::sync::Mutex<Option<MockServer>>,
     /// A user file that could not be read at start (the app runs on the bundled data instead).
     pub load_warning: Option<String>,
+    /// Every run kept in SQLite (unless private); none until `with_history`.
+    pub history: HistoryState,
 }
 
 impl AppState {
@@ -61,7 +64,14 @@ impl AppState {
             models: Mutex::new(HashMap::new()),
             demo: tokio::sync::Mutex::new(None),
             load_warning,
+            history: HistoryState::default(),
         }
+    }
+
+    /// Keep runs in the history database at `path` (the app's `store::default_path()`).
+    pub fn with_history(mut self, path: Option<PathBuf>) -> AppState {
+        self.history = HistoryState::open(path);
+        self
     }
 
     pub fn is_custom(&self, id: &str) -> bool {

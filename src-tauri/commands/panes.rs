@@ -6,6 +6,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 use tokio_util::sync::CancellationToken;
 
+use crate::history;
 use crate::ipc::{IpcError, PaneEvent, PaneRequest};
 use crate::pane_stream::{self, FRAME};
 use crate::AppState;
@@ -52,16 +53,22 @@ pub fn start(state: &AppState, request: PaneRequest, send: impl FnMut(PaneEvent)
     if request.messages.is_empty() {
         return Err(IpcError::invalid("nothing to send: the conversation is empty"));
     }
+    let recorder = state.history.recorder(request.answer_id);
     let spec = spec(state, request)?;
     let token = CancellationToken::new();
     let id = state.panes.add(token.clone());
-    let handle = state.runner.start_pane(spec, token.clone());
+    let mut handle = state.runner.start_pane(spec, token.clone());
     let panes = state.panes.clone();
     tokio::spawn(async move {
-        let delivered = pane_stream::forward(handle.events, FRAME, send).await;
+        let observe = |event: &juxta_engine::run::RunEvent| history::record(&recorder, event);
+        let delivered = pane_stream::forward(&mut handle.events, FRAME, send, observe).await;
         if !delivered {
-            // The window closed (or reloaded): nobody will read the answer, so stop paying for it.
+            // The window closed (or reloaded): nobody will read the answer, so stop paying for it,
+            // but keep saving what arrives until the pane ends (its partial answer and `Done`).
             token.cancel();
+            while let Some(event) = handle.events.recv().await {
+                history::record(&recorder, &event);
+            }
         }
         panes.remove(id);
     });

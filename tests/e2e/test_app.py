@@ -75,10 +75,15 @@ def start_driver():
             return False
 
     wait_for("tauri-driver", ready, timeout=20)
+    return proc, start_session()
+
+
+def start_session():
+    """A WebDriver session: tauri-driver launches the app for it and closes it when it ends."""
     options = ArgOptions()
     options.set_capability("browserName", "wry")
     options.set_capability("tauri:options", {"application": str(BIN / "juxta-app")})
-    return proc, webdriver.Remote(command_executor=f"http://127.0.0.1:{DRIVER_PORT}", options=options)
+    return webdriver.Remote(command_executor=f"http://127.0.0.1:{DRIVER_PORT}", options=options)
 
 
 class App:
@@ -151,13 +156,26 @@ def main():
     app = App(driver)
     try:
         run(app, url_a, url_b)
+        # Quit the app (the session's end closes it), start it again: the run is in history.
+        driver.quit()
+        driver = start_session()
+        app = App(driver)
+        after_restart(app)
+        no_key_anywhere(app)
+        log("PASS")
     except Exception:
         subprocess.run(["import", "-window", "root", str(LOGS / "failure.png")], check=False)
-        (LOGS / "failure.html").write_text(app.d.page_source)
+        try:
+            (LOGS / "failure.html").write_text(app.d.page_source)
+        except Exception:
+            pass
         log(f"screenshot of the failure: {LOGS / 'failure.png'}")
         raise
     finally:
-        driver.quit()
+        try:
+            driver.quit()
+        except Exception:
+            pass
         driver_proc.terminate()
         mock_a.terminate()
         mock_b.terminate()
@@ -187,7 +205,7 @@ def run(app, url_a, url_b):
     app.add_pane(a, "reasoning@tokens=120,reasoning=60,rate=60")
     assert len(app.panes()) == 3, app.statuses()
     d.find_element(By.CSS_SELECTOR, '[data-testid="model-picker"] button.ghost:not(.model-option)').click()  # Done
-    app.tid("prompt-input").send_keys("Explain what a side-by-side model comparison shows.")
+    app.tid("prompt-input").send_keys(PROMPT)
     app.click("run-button")
 
     seen = [set() for _ in range(3)]
@@ -239,21 +257,97 @@ def run(app, url_a, url_b):
     assert KEY_B not in text and KEY_B[:-4] not in text
     log("inspector shows the request, key redacted")
 
-    # The key is nowhere in the page, its storage or the app's files.
+    # The run was saved as it streamed: it is in the history sidebar already.
+    item = wait_for("the run in the history sidebar", lambda: [i for i in app.tids("history-item") if title(app, i) == PROMPT])
+    log(f"the run is in history: {title(app, item[0])!r}")
+    STATE["partial"] = partial
+
+
+PROMPT = "Explain what a side-by-side model comparison shows."
+STATE = {}
+
+
+def title(app, item):
+    """A history item's title as stored (the sidebar may cut it short with an ellipsis)."""
+    return app.tid("history-title", item).get_attribute("textContent").strip()
+
+
+def invoke(app, cmd, args):
+    """Call one of the app's commands the way its UI does (for what only a native dialog would reach)."""
+    result = app.d.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])"
+        ".then(v => done({ok: v ?? null}), e => done({err: e}));",
+        cmd,
+        args,
+    )
+    assert "err" not in result, f"{cmd} failed: {result}"
+    return result["ok"]
+
+
+def after_restart(app):
+    wait_for("the window after a restart", lambda: app.tids("prompt-input"))
+    # Find the run by a word of an answer (the mock's answers say "deterministic").
+    app.tid("history-search").send_keys("deterministic")
+    hit = wait_for(
+        "a search hit with the word highlighted",
+        lambda: [i for i in app.tids("history-item") if title(app, i) == PROMPT and i.find_elements(By.TAG_NAME, "mark")],
+    )[0]
+    marks = [m.get_attribute("textContent").lower() for m in hit.find_elements(By.TAG_NAME, "mark")]
+    assert "deterministic" in marks, marks
+    comparison_id = int(hit.get_attribute("data-id"))
+    log(f"after a restart, search found comparison {comparison_id} with {marks} highlighted")
+
+    # Open it: read-only panes with the stopped pane's partial text and the others' metrics.
+    app.click("history-open", hit)
+    wait_for("the saved comparison", lambda: app.tids("history-readonly"))
+    wait_for("three saved panes", lambda: len(app.panes()) == 3)
+    statuses = app.statuses()
+    assert statuses == ["stopped", "done", "done"], statuses
+    saved = app.tid("pane-text", app.panes()[0]).text
+    assert saved == STATE["partial"], (saved, STATE["partial"])
+    for pane in app.panes()[1:]:
+        assert "ttft" in app.tid("pane-metrics", pane).text.lower()
+    time.sleep(1)  # the DOM is ready before WebKit has painted it
+    subprocess.run(["import", "-window", "root", str(LOGS / "history.png")], check=True)
+    log("opened it read-only: the stopped pane's partial text and the others' metrics are all there")
+
+    # Export to Markdown and HTML (the save dialog is the OS's; its result goes to this command).
+    out = LOGS / "exports"
+    out.mkdir(exist_ok=True)
+    invoke(app, "export_comparison", {"id": comparison_id, "format": "markdown", "path": str(out / "run.md")})
+    invoke(app, "export_comparison", {"id": comparison_id, "format": "html", "path": str(out / "run.html")})
+    md = (out / "run.md").read_text()
+    html = (out / "run.html").read_text()
+    for text in (md, html):
+        assert PROMPT in text, "the export has the prompt"
+        assert "normal@tokens=150,rate=120" in text, "the export names each model"
+        assert "deterministic" in text, "the export has the answers"
+    saved = invoke(app, "get_comparison", {"id": comparison_id})
+    stopped = saved["turns"][0]["answers"][0]
+    assert stopped["status"] == "stopped", stopped["status"]
+    tail = stopped["report"]["text"].strip()[-40:]
+    assert len(tail) > 10 and tail in md, f"the stopped pane's partial answer is exported to its end: {tail!r}"
+    assert "<script" not in html.lower(), "the HTML export has no script"
+    log(f"exported to Markdown ({len(md)} bytes) and HTML ({len(html)} bytes)")
+
+
+def no_key_anywhere(app):
+    """The keys are nowhere in the page, its storage or the app's files (config, logs, history)."""
+    d = app.d
     page = d.page_source
     storage = d.execute_script("return JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])")
     for key in (KEY_A, KEY_B):
         assert key not in page and key[:-4] not in page, "a key is in the DOM"
         assert key not in storage, "a key is in web storage"
-    leaks = subprocess.run(
-        ["grep", "-rl", "--", KEY_A[:-4], str(WORK)], capture_output=True, text=True
-    ).stdout.split()
-    leaks += subprocess.run(
-        ["grep", "-rl", "--", KEY_B[:-4], str(WORK)], capture_output=True, text=True
-    ).stdout.split()
+    history = list(WORK.rglob("history.db*"))
+    assert history, "the history database is under the app's data dir"
+    leaks = []
+    for key in (KEY_A, KEY_B):
+        found = subprocess.run(["grep", "-rl", "--", key[:-4], str(WORK), str(LOGS / "exports")], capture_output=True, text=True)
+        leaks += found.stdout.split()
     assert not leaks, f"a key reached a file: {leaks}"
-    log(f"no key in the DOM, web storage, logs or config ({WORK} searched)")
-    log("PASS")
+    log(f"no key in the DOM, web storage, logs, config, history ({', '.join(p.name for p in history)}) or exports")
 
 
 if __name__ == "__main__":

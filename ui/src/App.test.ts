@@ -8,6 +8,11 @@ vi.mock('./ipc', async (importOriginal) => ({
   listProviders: vi.fn(),
   listModels: vi.fn(),
   startPane: vi.fn(),
+  // Private mode: nothing recorded, so runs start without history ids.
+  recordTurn: vi.fn(async () => null),
+  listComparisons: vi.fn(async () => []),
+  getPrivateMode: vi.fn(async () => false),
+  historyNotice: vi.fn(async () => null),
   stopPane: vi.fn(),
   stopAll: vi.fn(),
 }));

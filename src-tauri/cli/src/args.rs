@@ -19,6 +19,12 @@ pub enum Command {
     Models(ModelsArgs),
     /// List the known providers.
     Providers(ProvidersArgs),
+    /// List past comparisons, or search them (prompts, answers and titles).
+    History(HistoryArgs),
+    /// Export a past comparison: Markdown, HTML, JSON (lossless), JSONL (fine-tuning) or CSV.
+    Export(ExportArgs),
+    /// Import comparisons from a Juxta JSON export into history.
+    Import(ImportArgs),
 }
 
 /// Providers defined on the command line.
@@ -56,6 +62,9 @@ pub struct CompareArgs {
     /// Print one JSON document when every pane has ended.
     #[arg(long)]
     pub json: bool,
+    /// Keep nothing of this run: it is not saved to history.
+    #[arg(long)]
+    pub private: bool,
     #[command(flatten)]
     pub defs: ProviderDefs,
     /// The prompt, or `-` to read it from stdin.
@@ -104,4 +113,37 @@ pub struct ProvidersArgs {
     pub json: bool,
     #[command(flatten)]
     pub defs: ProviderDefs,
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    /// Words to search for (all of them; the last one also as a prefix). None: list the newest.
+    pub query: Vec<String>,
+    #[arg(long, default_value_t = 20)]
+    pub limit: u32,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The comparison's id (see `juxta history`), or `last`.
+    #[arg(default_value = "last")]
+    pub id: String,
+    /// md (markdown), html, json, jsonl or csv.
+    #[arg(short, long, default_value = "md")]
+    pub format: String,
+    /// Write to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Leave the models' reasoning out of Markdown and HTML.
+    #[arg(long)]
+    pub no_reasoning: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Juxta JSON export files.
+    #[arg(required = true)]
+    pub files: Vec<std::path::PathBuf>,
 }

@@ -1,8 +1,10 @@
 //! `juxta`: the engine from a terminal. `compare` streams one prompt to several models side by
-//! side; `keys`, `models` and `providers` manage what it talks to.
+//! side; `keys`, `models` and `providers` manage what it talks to; `history`, `export` and
+//! `import` reach every comparison kept.
 
 mod args;
 mod compare;
+mod history;
 mod keys;
 mod render;
 mod spec;
@@ -53,6 +55,9 @@ fn main() -> ExitCode {
             Command::Keys(a) => keys::run(a).await,
             Command::Models(a) => compare::models(a).await,
             Command::Providers(a) => compare::providers(a),
+            Command::History(a) => history::list(a),
+            Command::Export(a) => history::export(a),
+            Command::Import(a) => history::import(a),
         }
     });
     match result {

@@ -1,9 +1,12 @@
 // The only module that talks to the Rust side. Components import from here, never from
 // `@tauri-apps/*`, so tests can replace this one file and the UI stays runtime-agnostic.
 import { Channel, invoke } from '@tauri-apps/api/core';
+import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 import { openUrl } from '@tauri-apps/plugin-opener';
 import type {
+  Comparison,
   CustomProvider,
+  ExportFormat,
   ImportedKey,
   KeyStatus,
   LocalServer,
@@ -11,6 +14,10 @@ import type {
   PaneEvent,
   PaneRequest,
   ProviderView,
+  RecordedTurn,
+  RecordTurn,
+  SearchHit,
+  Summary,
 } from './types';
 
 export type * from './types';
@@ -80,6 +87,96 @@ export function stopPane(id: number): Promise<void> {
 
 export function stopAll(): Promise<void> {
   return invoke<void>('stop_all');
+}
+
+// ---- History (SQLite in Rust; every run is recorded unless private mode is on) -------------------
+
+/** Records a turn before its panes start; the ids go into each pane's `answer_id`. Null in private mode. */
+export function recordTurn(turn: RecordTurn): Promise<RecordedTurn | null> {
+  return invoke<RecordedTurn | null>('record_turn', { turn });
+}
+
+/** Saved comparisons, pinned first, newest next. */
+export function listComparisons(limit: number, offset: number): Promise<Summary[]> {
+  return invoke<Summary[]>('list_comparisons', { limit, offset });
+}
+
+/** Full-text search over prompts and answers. */
+export function searchHistory(query: string, limit: number): Promise<SearchHit[]> {
+  return invoke<SearchHit[]>('search_history', { query, limit });
+}
+
+export function getComparison(id: number): Promise<Comparison> {
+  return invoke<Comparison>('get_comparison', { id });
+}
+
+export function renameComparison(id: number, title: string): Promise<void> {
+  return invoke<void>('rename_comparison', { id, title });
+}
+
+export function pinComparison(id: number, pinned: boolean): Promise<void> {
+  return invoke<void>('pin_comparison', { id, pinned });
+}
+
+/** Soft delete: `restoreComparison` undoes it. */
+export function deleteComparison(id: number): Promise<void> {
+  return invoke<void>('delete_comparison', { id });
+}
+
+export function restoreComparison(id: number): Promise<void> {
+  return invoke<void>('restore_comparison', { id });
+}
+
+/** 1 to 5 stars, or null to clear. Tauri maps `paneId` to the Rust `pane_id` parameter. */
+export function ratePane(paneId: number, rating: number | null): Promise<void> {
+  return invoke<void>('rate_pane', { paneId, rating });
+}
+
+export function setPaneNote(paneId: number, note: string): Promise<void> {
+  return invoke<void>('set_pane_note', { paneId, note });
+}
+
+export function exportComparison(id: number, format: ExportFormat, path: string): Promise<void> {
+  return invoke<void>('export_comparison', { id, format, path });
+}
+
+/** Imports a JSON/JSONL export; resolves with the new comparison ids. */
+export function importComparisons(path: string): Promise<number[]> {
+  return invoke<number[]>('import_comparisons', { path });
+}
+
+export function getPrivateMode(): Promise<boolean> {
+  return invoke<boolean>('get_private_mode');
+}
+
+export function setPrivateMode(on: boolean): Promise<void> {
+  return invoke<void>('set_private_mode', { on });
+}
+
+/** Something the user should know once about the history file (set aside as damaged, last write error). */
+export function historyNotice(): Promise<string | null> {
+  return invoke<string | null>('history_notice');
+}
+
+/** The export formats, their labels and file extensions (also the save dialog's filter). */
+export const EXPORT_FORMATS: readonly { format: ExportFormat; label: string; extension: string }[] = [
+  { format: 'markdown', label: 'Markdown', extension: 'md' },
+  { format: 'html', label: 'HTML', extension: 'html' },
+  { format: 'json', label: 'JSON', extension: 'json' },
+  { format: 'jsonl', label: 'JSONL', extension: 'jsonl' },
+  { format: 'csv', label: 'CSV', extension: 'csv' },
+];
+
+/** The system save dialog for an export; null when the user cancels. */
+export function chooseSavePath(defaultName: string, format: ExportFormat): Promise<string | null> {
+  const kind = EXPORT_FORMATS.find((f) => f.format === format) ?? EXPORT_FORMATS[0];
+  return saveDialog({ defaultPath: defaultName, filters: [{ name: kind.label, extensions: [kind.extension] }] });
+}
+
+/** The system open dialog for an import (JSON or JSONL exports); null when the user cancels. */
+export async function chooseImportPath(): Promise<string | null> {
+  const path = await openDialog({ filters: [{ name: 'Juxta export', extensions: ['json', 'jsonl'] }], multiple: false });
+  return typeof path === 'string' ? path : null;
 }
 
 // ---- The system ------------------------------------------------------------------------------

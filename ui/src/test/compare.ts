@@ -3,6 +3,7 @@ import { render } from '@testing-library/svelte';
 import { vi } from 'vitest';
 import { startPane, type PaneEvent, type PaneRequest } from '../ipc';
 import CompareView from '../lib/compare/CompareView.svelte';
+import { HistoryState } from '../lib/history/history.svelte';
 import { Comparison } from '../lib/state/comparison.svelte';
 import { UiPrefs } from '../lib/state/prefs.svelte';
 import { ProvidersState } from '../lib/state/providers.svelte';
@@ -12,7 +13,8 @@ export interface StartedPane {
   emit: (event: PaneEvent) => void;
 }
 
-export function renderCompare(panes: [string, string][]) {
+/** `historyOpen` shows the sidebar (its IPC calls must then be mocked by the caller). */
+export function renderCompare(panes: [string, string][], { historyOpen = false }: { historyOpen?: boolean } = {}) {
   const started: StartedPane[] = [];
   vi.mocked(startPane).mockImplementation(async (request, onEvent) => {
     started.push({ request, emit: onEvent });
@@ -22,9 +24,10 @@ export function renderCompare(panes: [string, string][]) {
   for (const [p, m] of panes) comparison.addPane(p, m);
   const providers = new ProvidersState();
   providers.status = 'ready';
-  const prefs = new UiPrefs({ firstRunDismissed: true, systemOpen: true, paramsOpen: false });
-  const result = render(CompareView, { comparison, providers, prefs, onopenproviders: () => {} });
-  return { ...result, comparison, started };
+  const prefs = new UiPrefs({ firstRunDismissed: true, systemOpen: true, paramsOpen: false, historyOpen });
+  const history = new HistoryState();
+  const result = render(CompareView, { comparison, providers, prefs, history, onopenproviders: () => {} });
+  return { ...result, comparison, history, prefs, started };
 }
 
 export const tick = () => new Promise((r) => setTimeout(r, 0));

@@ -183,3 +183,24 @@ pub struct SnippetPart {
     pub text: String,
     pub hit: bool,
 }
+
+/// A new comparison's title: the first non-empty line of its prompt, cut at 80 characters.
+pub fn default_title(prompt: &str) -> String {
+    let line = prompt.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("Untitled");
+    match line.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}…", line[..cut].trim_end()),
+        None => line.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_title;
+
+    #[test]
+    fn titles_are_the_first_line_cut_short() {
+        assert_eq!(default_title("\n  Explain monads\nin detail"), "Explain monads");
+        assert_eq!(default_title("   "), "Untitled");
+        assert_eq!(default_title(&"é".repeat(100)).chars().count(), 81);
+    }
+}

@@ -37,7 +37,8 @@ pub fn pane(mock: &MockServer, protocol: Protocol, model: &str) -> PaneSpec {
     let target = Target { endpoint: endpoint(mock, protocol), model: model.to_string() };
     let mut spec = PaneSpec::new(target, ChatRequest::new(model, "Say hello in three languages."));
     // Tests must not sleep for real backoffs.
-    spec.policy = RetryPolicy { max_retries: 2, base_delay: Duration::from_millis(10), max_delay: Duration::from_millis(200) };
+    spec.policy =
+        RetryPolicy { max_retries: 2, base_delay: Duration::from_millis(10), max_delay: Duration::from_millis(200) };
     spec
 }
 

@@ -4,6 +4,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('../../ipc', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../ipc')>()),
   startPane: vi.fn(),
+  // Private mode: nothing recorded, so runs start without history ids.
+  recordTurn: vi.fn(async () => null),
   stopPane: vi.fn(),
   stopAll: vi.fn(),
   listModels: vi.fn(),
@@ -12,6 +14,7 @@ vi.mock('../../ipc', async (importOriginal) => ({
 import { listModels, startPane, stopAll } from '../../ipc';
 import { provider } from '../../test/fixtures';
 import CompareView from '../compare/CompareView.svelte';
+import { HistoryState } from '../history/history.svelte';
 import { Comparison } from '../state/comparison.svelte';
 import { UiPrefs } from '../state/prefs.svelte';
 import { ProvidersState } from '../state/providers.svelte';
@@ -25,8 +28,8 @@ function setup(panes: [string, string][] = []) {
     provider({ id: 'ollama', name: 'Ollama', local: true, key: { state: 'not_needed' }, base_url: 'http://localhost:11434/v1' }),
   ];
   providers.status = 'ready';
-  const prefs = new UiPrefs({ firstRunDismissed: true, systemOpen: true, paramsOpen: false });
-  render(CompareView, { comparison, providers, prefs, onopenproviders: () => {} });
+  const prefs = new UiPrefs({ firstRunDismissed: true, systemOpen: true, paramsOpen: false, historyOpen: false });
+  render(CompareView, { comparison, providers, prefs, history: new HistoryState(), onopenproviders: () => {} });
   return { comparison, providers };
 }
 

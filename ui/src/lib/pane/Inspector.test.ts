@@ -4,6 +4,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 vi.mock('../../ipc', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../ipc')>()),
   startPane: vi.fn(),
+  // Private mode: nothing recorded, so runs start without history ids.
+  recordTurn: vi.fn(async () => null),
   stopPane: vi.fn(),
   stopAll: vi.fn(),
   listModels: vi.fn(),

@@ -7,6 +7,8 @@ vi.mock('../../ipc', async (importOriginal) => ({
   detectLocalServers: vi.fn(),
   startDemoServer: vi.fn(),
   startPane: vi.fn(),
+  // Private mode: nothing recorded, so runs start without history ids.
+  recordTurn: vi.fn(async () => null),
   stopPane: vi.fn(),
   stopAll: vi.fn(),
   listModels: vi.fn(),
@@ -16,6 +18,7 @@ import { render } from '@testing-library/svelte';
 import { detectLocalServers, listProviders, startDemoServer } from '../../ipc';
 import { provider } from '../../test/fixtures';
 import CompareView from '../compare/CompareView.svelte';
+import { HistoryState } from '../history/history.svelte';
 import { Comparison } from '../state/comparison.svelte';
 import { UiPrefs } from '../state/prefs.svelte';
 import { ProvidersState } from '../state/providers.svelte';
@@ -25,9 +28,9 @@ async function setup(list = [provider(), provider({ id: 'ollama', name: 'Ollama'
   const providers = new ProvidersState();
   await providers.load();
   const comparison = new Comparison();
-  const prefs = new UiPrefs({ firstRunDismissed: dismissed, systemOpen: true, paramsOpen: false });
+  const prefs = new UiPrefs({ firstRunDismissed: dismissed, systemOpen: true, paramsOpen: false, historyOpen: false });
   const onopenproviders = vi.fn();
-  render(CompareView, { comparison, providers, prefs, onopenproviders });
+  render(CompareView, { comparison, providers, prefs, history: new HistoryState(), onopenproviders });
   return { comparison, providers, prefs, onopenproviders };
 }
 

@@ -1,6 +1,18 @@
 // The comparison on screen: shared prompt and parameters, the panes, and each pane's conversation.
 // Events from Rust are folded in with the pure reducer in ./run.ts.
-import { errorMessage, startPane, stopAll, stopPane, type Message, type PaneEvent, type PaneRequest, type Params } from '../../ipc';
+import {
+  errorMessage,
+  recordTurn,
+  startPane,
+  stopAll,
+  stopPane,
+  type Message,
+  type PaneEvent,
+  type PaneRequest,
+  type PaneSettings,
+  type Params,
+  type RecordedTurn,
+} from '../../ipc';
 import { effectiveParams, effectiveSystem, withParam, type Overrides, type ParamKey } from './params';
 import type { SavedLayout } from './persist';
 import { applyEvent, isActive, isFinished, markStarted, markStartFailed, markStopping, newRun, type PaneRun, type PaneStatus } from './run';
@@ -10,10 +22,17 @@ export interface Turn {
   id: number;
   user: string;
   run: PaneRun;
+  /** The history answer this turn is saved to; null in private mode or when recording failed. */
+  answerId: number | null;
 }
 
 let nextKey = 1;
 let nextTurn = 1;
+
+/** A fresh, process-unique turn id. */
+export function newTurnId(): number {
+  return nextTurn++;
+}
 
 export const MIN_PANE_WIDTH = 320;
 
@@ -26,6 +45,11 @@ export class PaneModel {
   width: number | null = $state(null);
   /** The conversation of this pane; the last turn is the current one. */
   turns: Turn[] = $state.raw([]);
+  /** This pane in the history comparison; null until its first recorded turn. */
+  historyPaneId: number | null = $state(null);
+  /** The user's stars (1–5) and note, saved with the history pane. */
+  rating: number | null = $state(null);
+  note: string = $state('');
 
   constructor(provider: string, model: string, overrides: Overrides = { params: {} }, width: number | null = null) {
     this.key = `pane-${nextKey++}`;
@@ -78,6 +102,22 @@ export class PaneModel {
     const { fallbacks: _old, ...rest } = this.overrides;
     this.overrides = fallbacks && fallbacks.length > 0 ? { ...rest, fallbacks } : rest;
   }
+
+  /** Forgets the history link (a new comparison makes new history panes). */
+  detachHistory(): void {
+    this.historyPaneId = null;
+    this.rating = null;
+    this.note = '';
+  }
+
+  /** The overrides as history stores them. */
+  settings(): PaneSettings {
+    const o = $state.snapshot(this.overrides) as Overrides;
+    const settings: PaneSettings = { params: o.params };
+    if (o.system !== undefined) settings.system = o.system;
+    if (o.fallbacks && o.fallbacks.length > 0) settings.fallbacks = o.fallbacks;
+    return settings;
+  }
 }
 
 /** The messages a pane has exchanged so far. A turn without any answer (failed before a token) is left out. */
@@ -106,6 +146,12 @@ export class Comparison {
   panes: PaneModel[] = $state([]);
   /** The last stop/IPC problem not tied to one pane. */
   notice: string | null = $state(null);
+  /** The history comparison this one is saved as; null before the first recorded run. */
+  historyId: number | null = $state(null);
+  /** Bumped when something was written to history (a turn recorded, a recorded turn finished). */
+  historyVersion: number = $state(0);
+  /** A saved comparison on display: nothing runs until it is continued or forked. */
+  readonly = false;
 
   get running(): boolean {
     return this.panes.some((p) => p.running);
@@ -118,6 +164,7 @@ export class Comparison {
 
   /** Why Run is disabled, or null when it is not. */
   get runBlockedReason(): string | null {
+    if (this.readonly) return 'Saved comparison: Continue, Fork or Re-run to run';
     if (this.panes.length === 0) return 'Add a model first';
     if (this.prompt.trim() === '') return 'Write a prompt first';
     if (this.running) return 'Still running: stop or wait';
@@ -159,41 +206,81 @@ export class Comparison {
     }) as PaneRequest;
   }
 
-  /** Runs the prompt from scratch in every pane (previous conversations are discarded). */
-  run(): void {
-    if (this.runBlockedReason) return;
+  /** Runs the prompt from scratch in every pane (previous conversations are discarded): a new history comparison. */
+  run(): Promise<void> {
+    if (this.runBlockedReason) return Promise.resolve();
     const prompt = this.prompt;
     this.notice = null;
+    this.historyId = null;
     for (const pane of this.panes) {
       pane.turns = [];
-      this.send(pane, prompt);
+      pane.detachHistory();
     }
+    return this.dispatch(this.panes.slice(), prompt, false);
   }
 
   /** Continues the conversation of every pane (or only `target`) with `text`. */
   followUp(text: string, target?: PaneModel): boolean {
-    if (text.trim() === '') return false;
-    const panes = target ? [target] : this.panes;
-    let sent = false;
-    for (const pane of panes) {
-      if (pane.running) continue;
-      this.send(pane, text);
-      sent = true;
-    }
-    return sent;
+    if (this.readonly || text.trim() === '') return false;
+    const panes = (target ? [target] : this.panes).filter((p) => !p.running);
+    if (panes.length === 0) return false;
+    void this.dispatch(panes, text, target !== undefined);
+    return true;
   }
 
-  private send(pane: PaneModel, text: string): void {
-    const messages: Message[] = [...conversation(pane.turns), { role: 'user', content: text }];
-    const request = this.request(pane, messages);
-    const turn: Turn = { id: nextTurn++, user: text, run: newRun() };
-    pane.turns = [...pane.turns, turn];
-    void this.start(pane, turn.id, request);
+  /** Shows the turns at once (queued), records them in one call, then starts each pane with its answer id. */
+  private async dispatch(panes: PaneModel[], text: string, onlyPane: boolean): Promise<void> {
+    const pending = panes.map((pane) => {
+      const messages: Message[] = [...conversation(pane.turns), { role: 'user', content: text }];
+      const request = this.request(pane, messages);
+      const turn: Turn = { id: newTurnId(), user: text, run: newRun(), answerId: null };
+      pane.turns = [...pane.turns, turn];
+      return { pane, turnId: turn.id, request };
+    });
+    const recorded = await this.record(panes, text, onlyPane);
+    // Run pressed again or the panes were cleared while the disk was busy: these turns are gone.
+    const live = pending.filter(({ pane, turnId }) => this.panes.includes(pane) && pane.hasTurn(turnId));
+    if (recorded && live.length > 0) {
+      this.historyId = recorded.comparison_id;
+      pending.forEach(({ pane, turnId, request }, i) => {
+        const ids = recorded.panes[i];
+        if (!ids) return;
+        pane.historyPaneId = ids.pane_id;
+        request.answer_id = ids.answer_id;
+        this.setAnswerId(pane, turnId, ids.answer_id);
+      });
+      this.historyVersion++;
+    }
+    for (const { pane, turnId, request } of live) void this.start(pane, turnId, request);
+  }
+
+  private setAnswerId(pane: PaneModel, turnId: number, answerId: number): void {
+    pane.turns = pane.turns.map((t) => (t.id === turnId ? { ...t, answerId } : t));
+  }
+
+  /** One `record_turn` per turn; a failure is reported but never blocks the run. */
+  private async record(panes: PaneModel[], prompt: string, onlyPane: boolean): Promise<RecordedTurn | null> {
+    try {
+      return await recordTurn(
+        $state.snapshot({
+          comparison_id: this.historyId,
+          prompt,
+          system: this.system,
+          params: this.shared,
+          panes: panes.map((p) => ({ pane_id: p.historyPaneId, provider: p.provider, model: p.model, settings: p.settings() })),
+          only_pane: onlyPane,
+        }),
+      );
+    } catch (err) {
+      this.notice = `History could not save this run (it runs anyway): ${errorMessage(err)}`;
+      return null;
+    }
   }
 
   private async start(pane: PaneModel, turnId: number, request: PaneRequest): Promise<void> {
     const onEvent = (event: PaneEvent) => {
       pane.updateTurn(turnId, (run) => applyEvent(run, event));
+      if (event.type === 'done') this.turnEnded(pane, turnId);
     };
     try {
       const id = await startPane(request, onEvent);
@@ -210,7 +297,14 @@ export class Comparison {
       if (stopRequested) void this.callStop(id);
     } catch (err) {
       pane.updateTurn(turnId, (run) => markStartFailed(run, errorMessage(err)));
+      this.turnEnded(pane, turnId);
     }
+  }
+
+  /** When the last pane of a recorded turn finishes, history has something new to list. */
+  private turnEnded(pane: PaneModel, turnId: number): void {
+    const recorded = pane.turns.find((t) => t.id === turnId)?.answerId != null;
+    if (recorded && !this.running) this.historyVersion++;
   }
 
   private async callStop(id: number): Promise<void> {
@@ -244,7 +338,22 @@ export class Comparison {
   /** Clears every conversation (the panes, prompt and parameters stay). */
   newComparison(): void {
     if (this.running) void this.stopAll();
-    for (const pane of this.panes) pane.turns = [];
+    for (const pane of this.panes) {
+      pane.turns = [];
+      pane.detachHistory();
+    }
+    this.historyId = null;
+    this.notice = null;
+  }
+
+  /** Puts another comparison on screen (a saved one continued or forked); whatever was running is stopped. */
+  replaceWith(next: { system: string; shared: Params; panes: PaneModel[]; prompt: string; historyId: number | null }): void {
+    if (this.running) void this.stopAll();
+    this.system = next.system;
+    this.shared = next.shared;
+    this.panes = next.panes;
+    this.prompt = next.prompt;
+    this.historyId = next.historyId;
     this.notice = null;
   }
 

@@ -4,6 +4,8 @@ import type { PaneEvent, PaneRequest } from '../../ipc';
 vi.mock('../../ipc', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../ipc')>()),
   startPane: vi.fn(),
+  // Private mode: nothing recorded, so runs start without history ids.
+  recordTurn: vi.fn(async () => null),
   stopPane: vi.fn(),
   stopAll: vi.fn(),
 }));
@@ -168,6 +170,8 @@ describe('Comparison', () => {
     c.run();
     c.stopPane(a);
     expect(a.current?.run.stopping).toBe(true);
+    await flush(); // recorded, startPane called, its id not known yet
+    expect(startPane).toHaveBeenCalledTimes(1);
     expect(stopPane).not.toHaveBeenCalled();
     resolve(42);
     await flush();

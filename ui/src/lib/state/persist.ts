@@ -22,9 +22,11 @@ export interface Prefs {
   firstRunDismissed: boolean;
   systemOpen: boolean;
   paramsOpen: boolean;
+  /** The history sidebar of the Compare view. */
+  historyOpen: boolean;
 }
 
-export const DEFAULT_PREFS: Prefs = { firstRunDismissed: false, systemOpen: false, paramsOpen: false };
+export const DEFAULT_PREFS: Prefs = { firstRunDismissed: false, systemOpen: false, paramsOpen: false, historyOpen: true };
 
 function storage(): Storage | null {
   try {
@@ -110,6 +112,7 @@ export function loadPrefs(): Prefs {
     firstRunDismissed: v.firstRunDismissed === true,
     systemOpen: v.systemOpen === true,
     paramsOpen: v.paramsOpen === true,
+    historyOpen: v.historyOpen !== false,
   };
 }
 

@@ -11,7 +11,9 @@ export type PaneStatus =
   | 'retrying'
   | 'done'
   | 'stopped'
-  | 'failed';
+  | 'failed'
+  /** Saved while it streamed and the app closed before it finished (history only). */
+  | 'interrupted';
 
 /** One HTTP attempt as the inspector shows it. */
 export interface AttemptView {
@@ -95,7 +97,7 @@ export function isActive(status: PaneStatus): boolean {
 }
 
 export function isFinished(status: PaneStatus): boolean {
-  return status === 'done' || status === 'stopped' || status === 'failed';
+  return status === 'done' || status === 'stopped' || status === 'failed' || status === 'interrupted';
 }
 
 /** `startPane` resolved: the pane is connecting unless its events already moved it on. */
@@ -247,6 +249,8 @@ export function statusLabel(run: PaneRun | undefined): string {
       return 'done';
     case 'stopped':
       return 'stopped';
+    case 'interrupted':
+      return 'interrupted (the app closed while it streamed)';
     case 'failed': {
       const error = run.report?.error;
       if (error) return `failed: ${error.kind}`;

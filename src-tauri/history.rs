@@ -1,0 +1,134 @@
+//! The app's side of history: one database opened at start (shared with the CLI), a background
+//! writer that saves every pane's events as they stream, and the private-mode switch.
+//!
+//! History is never in the way of a run: when the database cannot be opened, or private mode is
+//! on, runs go on unrecorded and `notice` says why.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use juxta_engine::run::RunEvent;
+use juxta_engine::store::{NewTurn, Store, StoreWriter};
+
+use crate::ipc::{IpcError, RecordTurn, RecordedPane, RecordedTurn};
+
+pub struct History {
+    /// Queries and small edits (rename, rate, ...). Behind a mutex: a connection is not `Sync`.
+    store: Mutex<Store>,
+    /// Saves what panes stream, on its own thread and connection.
+    pub writer: StoreWriter,
+    pub path: PathBuf,
+}
+
+impl History {
+    /// Open (or create) the database at `path`; the notice says if a damaged file was set aside.
+    pub fn open(path: &Path) -> Result<(History, Option<String>), IpcError> {
+        let opened = Store::open(path).map_err(|e| IpcError::storage(e.to_string()))?;
+        let writer = StoreWriter::start(path).map_err(|e| IpcError::storage(e.to_string()))?;
+        Ok((History { store: Mutex::new(opened.store), writer, path: path.to_path_buf() }, opened.notice))
+    }
+
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        // A panic in a query cannot leave the connection inconsistent (SQLite rolls back): keep going.
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Create what is new in `turn` (the comparison, panes) and one streaming answer per pane.
+    pub fn record_turn(&self, turn: &RecordTurn) -> Result<RecordedTurn, IpcError> {
+        let w = &self.writer;
+        let err = |e: juxta_engine::store::StoreError| IpcError::storage(e.to_string());
+        let comparison_id = match turn.comparison_id {
+            Some(id) => id,
+            None => w.create_comparison(&juxta_engine::store::model::default_title(&turn.prompt)).map_err(err)?,
+        };
+        let mut pane_ids = Vec::with_capacity(turn.panes.len());
+        for pane in &turn.panes {
+            let id = match pane.pane_id {
+                Some(id) => {
+                    w.update_pane_settings(id, &pane.settings).map_err(err)?;
+                    id
+                }
+                None => w.add_pane(comparison_id, &pane.provider, &pane.model, &pane.settings).map_err(err)?,
+            };
+            pane_ids.push(id);
+        }
+        let only_pane = if turn.only_pane && pane_ids.len() == 1 { Some(pane_ids[0]) } else { None };
+        let new = NewTurn {
+            prompt: turn.prompt.clone(),
+            system: turn.system.clone(),
+            params: turn.params.clone(),
+            only_pane,
+            panes: pane_ids.clone(),
+        };
+        let (turn_id, answers) = w.begin_turn(comparison_id, new).map_err(err)?;
+        let panes = pane_ids.into_iter().zip(answers).map(|(pane_id, answer_id)| RecordedPane { pane_id, answer_id }).collect();
+        Ok(RecordedTurn { comparison_id, turn_id, panes })
+    }
+}
+
+/// History as the commands see it: maybe unavailable, maybe private.
+#[derive(Default)]
+pub struct HistoryState {
+    pub history: Option<Arc<History>>,
+    /// Why history is unavailable, a damaged file set aside: shown once.
+    notice: Mutex<Option<String>>,
+    private: AtomicBool,
+}
+
+impl HistoryState {
+    /// Open the history at `path` (none: no history, e.g. no home directory).
+    pub fn open(path: Option<PathBuf>) -> HistoryState {
+        let Some(path) = path else {
+            return HistoryState::unavailable("history is off: no data directory is known (set JUXTA_DATA_DIR)".into());
+        };
+        match History::open(&path) {
+            Ok((history, notice)) => {
+                HistoryState { history: Some(Arc::new(history)), notice: Mutex::new(notice), ..Default::default() }
+            }
+            Err(e) => {
+                tracing::warn!("history unavailable: {}", e.message);
+                HistoryState::unavailable(format!("History is unavailable, runs are not saved: {}", e.message))
+            }
+        }
+    }
+
+    fn unavailable(notice: String) -> HistoryState {
+        HistoryState { notice: Mutex::new(Some(notice)), ..Default::default() }
+    }
+
+    pub fn get(&self) -> Result<Arc<History>, IpcError> {
+        self.history.clone().ok_or_else(|| IpcError::storage("history is unavailable: see the notice at the top of the window"))
+    }
+
+    pub fn is_private(&self) -> bool {
+        self.private.load(Ordering::Relaxed)
+    }
+
+    pub fn set_private(&self, on: bool) {
+        self.private.store(on, Ordering::Relaxed);
+    }
+
+    /// The pending notice (taken: shown once), else the writer's last failure.
+    pub fn take_notice(&self) -> Option<String> {
+        let notice = self.notice.lock().unwrap_or_else(|e| e.into_inner()).take();
+        notice.or_else(|| {
+            self.history.as_ref()?.writer.last_error().map(|e| format!("History could not save the last run: {e}"))
+        })
+    }
+
+    /// Where a pane's events are saved: none in private mode or without history.
+    pub fn recorder(&self, answer_id: Option<i64>) -> Option<(Arc<History>, i64)> {
+        if self.is_private() {
+            return None;
+        }
+        Some((self.history.clone()?, answer_id?))
+    }
+}
+
+/// Save one event of a recorded pane (non-blocking: the writer thread does the disk work).
+pub fn record(rec: &Option<(Arc<History>, i64)>, event: &RunEvent) {
+    if let Some((history, answer)) = rec {
+        history.writer.record(*answer, event);
+    }
+}
