@@ -74,11 +74,22 @@ pub struct HistoryState {
     /// Why history is unavailable, a damaged file set aside: shown once.
     notice: Mutex<Option<String>>,
     private: AtomicBool,
+    /// Present while private mode is on, so it stays on after a restart (a private user must not
+    /// find their next run saved because the app was restarted).
+    private_marker: Option<PathBuf>,
 }
 
 impl HistoryState {
-    /// Open the history at `path` (none: no history, e.g. no home directory).
-    pub fn open(path: Option<PathBuf>) -> HistoryState {
+    /// Open the history at `path` (none: no history, e.g. no home directory). Private mode is
+    /// remembered by a marker file in `config_dir`.
+    pub fn open(path: Option<PathBuf>, config_dir: Option<&Path>) -> HistoryState {
+        let private_marker = config_dir.map(|d| d.join("private-mode"));
+        let private = AtomicBool::new(private_marker.as_deref().is_some_and(Path::exists));
+        let state = HistoryState::open_db(path);
+        HistoryState { private, private_marker, ..state }
+    }
+
+    fn open_db(path: Option<PathBuf>) -> HistoryState {
         let Some(path) = path else {
             return HistoryState::unavailable("history is off: no data directory is known (set JUXTA_DATA_DIR)".into());
         };
@@ -105,8 +116,18 @@ impl HistoryState {
         self.private.load(Ordering::Relaxed)
     }
 
-    pub fn set_private(&self, on: bool) {
+    /// Turn private mode on or off; fails (and stays as it was) when it cannot be remembered.
+    pub fn set_private(&self, on: bool) -> Result<(), IpcError> {
+        if let Some(marker) = &self.private_marker {
+            let result = if on {
+                marker.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(marker, ""))
+            } else {
+                std::fs::remove_file(marker).or_else(|e| if e.kind() == std::io::ErrorKind::NotFound { Ok(()) } else { Err(e) })
+            };
+            result.map_err(|e| IpcError::storage(format!("could not remember private mode in {}: {e}", marker.display())))?;
+        }
         self.private.store(on, Ordering::Relaxed);
+        Ok(())
     }
 
     /// The pending notice (taken: shown once), else the writer's last failure.

@@ -70,7 +70,7 @@ impl AppState {
 
     /// Keep runs in the history database at `path` (the app's `store::default_path()`).
     pub fn with_history(mut self, path: Option<PathBuf>) -> AppState {
-        self.history = HistoryState::open(path);
+        self.history = HistoryState::open(path, self.config_dir.as_deref());
         self
     }
 

@@ -323,3 +323,18 @@ async fn a_pane_whose_window_went_away_is_still_saved_to_its_end() {
     assert!(!answer.report.text.is_empty(), "the partial answer is kept");
     assert!(answer.finished_at.is_some());
 }
+
+#[test]
+fn private_mode_stays_on_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = || AppState::new(Arc::new(MemoryStore::new()), Some(dir.path().join("config"))).with_history(Some(dir.path().join("history.db")));
+    let first = start();
+    assert!(!first.history.is_private());
+    first.history.set_private(true).unwrap();
+    drop(first);
+    let second = start();
+    assert!(second.history.is_private(), "private mode was forgotten by a restart");
+    second.history.set_private(false).unwrap();
+    drop(second);
+    assert!(!start().history.is_private());
+}

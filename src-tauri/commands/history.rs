@@ -93,10 +93,10 @@ pub fn get_private_mode(state: State<'_, AppState>) -> bool {
     state.history.is_private()
 }
 
-/// Private mode: runs started from now on are not written anywhere.
+/// Private mode: runs started from now on are not written anywhere (remembered across restarts).
 #[tauri::command]
-pub fn set_private_mode(state: State<'_, AppState>, on: bool) {
-    state.history.set_private(on);
+pub fn set_private_mode(state: State<'_, AppState>, on: bool) -> Result<(), IpcError> {
+    state.history.set_private(on)
 }
 
 /// Something the user should know about history (a damaged file set aside, a failed write), once.

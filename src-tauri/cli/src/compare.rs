@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use crate::args::{CompareArgs, ModelsArgs, ProvidersArgs};
 use crate::keys::EnvThenKeychain;
 use crate::render::Renderer;
-use crate::{spec, CliError};
+use crate::{history, spec, CliError};
 
 fn read_prompt(arg: &str) -> Result<String, CliError> {
     let prompt = if arg == "-" {
@@ -79,15 +79,32 @@ pub async fn run(args: CompareArgs) -> Result<u8, CliError> {
         });
     }
 
+    // Saved to history as it streams, unless --private.
+    let recorder = if args.private { None } else { history::Recorder::start(&prompt, &args, &specs)? };
+    let recorder = recorder.map(Arc::new);
     let handles = runner.start(specs, &all);
     let reports: Vec<PaneReport> = if args.json {
-        // Nobody watches the live events: dropping the receivers lets the panes skip them.
-        let joins: Vec<_> = handles.into_iter().map(|h| h.join).collect();
+        let mut joins = Vec::new();
+        let mut recording = Vec::new();
+        for (i, mut h) in handles.into_iter().enumerate() {
+            // Without history nobody watches the live events: dropping the receivers lets the panes skip them.
+            if let Some(rec) = recorder.clone() {
+                recording.push(tokio::spawn(async move {
+                    while let Some(ev) = h.events.recv().await {
+                        rec.record(i, &ev);
+                    }
+                }));
+            }
+            joins.push(h.join);
+        }
         let mut reports = Vec::new();
         for j in joins {
             reports.push(j.await.map_err(|e| CliError::Failed(format!("a pane crashed: {e}")))?);
         }
-        let doc = json!({ "panes": reports });
+        for r in recording {
+            let _ = r.await; // every event, up to `Done`, handed to the writer
+        }
+        let doc = json!({ "panes": reports, "comparison_id": recorder.as_ref().map(|r| r.comparison) });
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         reports
     } else {
@@ -108,6 +125,9 @@ pub async fn run(args: CompareArgs) -> Result<u8, CliError> {
         }
         drop(tx);
         while let Some((i, ev)) = rx.recv().await {
+            if let Some(rec) = &recorder {
+                rec.record(i, &ev);
+            }
             renderer.event(i, &ev);
         }
         let mut reports = Vec::new();
@@ -117,6 +137,9 @@ pub async fn run(args: CompareArgs) -> Result<u8, CliError> {
         renderer.summary(&reports);
         reports
     };
+    if let Some(rec) = recorder {
+        rec.finish();
+    }
     if interrupted.is_cancelled() {
         return Ok(130);
     }

@@ -6,9 +6,8 @@ use juxta_engine::export::{self, Format, Options};
 use juxta_engine::request::Params;
 use juxta_engine::run::{PaneSpec, RunEvent};
 use juxta_engine::store::{self, NewTurn, PaneSettings, SnippetPart, Store, StoreWriter, Summary, TargetRef};
-use serde_json::json;
 
-use crate::args::{ExportArgs, HistoryArgs, ImportArgs};
+use crate::args::{CompareArgs, ExportArgs, HistoryArgs, ImportArgs};
 use crate::CliError;
 
 fn open() -> Result<Store, CliError> {
@@ -132,13 +131,17 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    pub fn start(prompt: &str, shared_system: Option<&str>, shared: &Params, specs: &[PaneSpec]) -> Option<Recorder> {
-        let path = store::default_path()?;
-        match Recorder::try_start(&path, prompt, shared_system, shared, specs) {
-            Ok(r) => Some(r),
+    pub fn start(prompt: &str, args: &CompareArgs, specs: &[PaneSpec]) -> Result<Option<Recorder>, CliError> {
+        let Some(path) = store::default_path() else {
+            eprintln!("juxta: this run is not saved to history: no data directory is known (set JUXTA_DATA_DIR)");
+            return Ok(None);
+        };
+        let (shared, system) = crate::spec::shared(args)?;
+        match Recorder::try_start(&path, prompt, system.as_deref(), &shared, specs) {
+            Ok(r) => Ok(Some(r)),
             Err(e) => {
                 eprintln!("juxta: this run is not saved to history: {e}");
-                None
+                Ok(None)
             }
         }
     }
@@ -176,9 +179,9 @@ impl Recorder {
     }
 
     /// Wait until everything is on disk; say so if something could not be saved.
-    pub fn finish(self) {
-        self.writer.flush();
-        if let Some(e) = self.writer.last_error() {
+    pub fn finish(&self) {
+        let error = self.writer.flush().err().map(|e| e.to_string()).or_else(|| self.writer.last_error());
+        if let Some(e) = error {
             eprintln!("juxta: history could not save this run completely: {e}");
         }
     }
@@ -210,9 +213,4 @@ fn pane_settings(spec: &PaneSpec, shared_system: Option<&str>, shared: &Params) 
         params,
         fallbacks: spec.fallbacks.iter().map(|t| TargetRef { provider: t.endpoint.id.clone(), model: t.model.clone() }).collect(),
     }
-}
-
-/// The `--json` document's pointer back into history.
-pub fn json_ref(rec: &Option<Recorder>) -> serde_json::Value {
-    rec.as_ref().map(|r| json!(r.comparison)).unwrap_or(serde_json::Value::Null)
 }

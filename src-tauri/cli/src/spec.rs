@@ -137,15 +137,21 @@ fn pane_prefixed<'a>(what: &str, s: &'a str, panes: usize) -> Result<(usize, &'a
 }
 
 /// Everything `compare` runs: one spec per `-m`, in order.
+/// The parameters and system prompt every pane shares (`--set`, `--system`).
+pub fn shared(args: &CompareArgs) -> Result<(Params, Option<String>), CliError> {
+    let mut shared = Params::default();
+    let mut system = args.system.clone();
+    for s in &args.set {
+        apply_setting(&mut shared, &mut system, s)?;
+    }
+    Ok((shared, system))
+}
+
 pub fn panes(args: &CompareArgs, presets: &Presets, prompt: &str) -> Result<Vec<PaneSpec>, CliError> {
     if !(args.idle_timeout.is_finite() && args.idle_timeout > 0.0) {
         return Err(usage("--idle-timeout must be a positive number of seconds"));
     }
-    let mut shared = Params::default();
-    let mut shared_system = args.system.clone();
-    for s in &args.set {
-        apply_setting(&mut shared, &mut shared_system, s)?;
-    }
+    let (shared, shared_system) = shared(args)?;
     let policy = RetryPolicy { max_retries: args.retries, ..RetryPolicy::default() };
     let timeouts = Timeouts { idle: Duration::from_secs_f64(args.idle_timeout), ..Timeouts::default() };
     let mut specs = Vec::new();

@@ -37,6 +37,8 @@ async fn juxta(args: &[String], stdin: Option<&str>, env: &[(&str, &str)]) -> Ou
         .env("NO_COLOR", "1")
         // Never the developer's own config.
         .env("JUXTA_CONFIG_DIR", std::env::temp_dir().join("juxta-cli-tests-no-config"))
+        // Never the developer's own history (tests that look at history pass their own dir).
+        .env("JUXTA_DATA_DIR", std::env::temp_dir().join(format!("juxta-cli-tests-data-{}", std::process::id())))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -271,4 +273,63 @@ async fn the_users_config_dir_adds_providers_and_prices() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("models.toml"), "{}", out.stderr);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `juxta compare` saves every run (unless `--private`); `history` finds it, `export` writes it,
+/// `import` reads a JSON export back.
+#[tokio::test(flavor = "multi_thread")]
+async fn runs_are_kept_in_history_searchable_exportable_and_private_runs_are_not() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap().to_string();
+    let env = [("JUXTA_DATA_DIR", data_dir.as_str())];
+    let mock = mock().await;
+    let mut a = args(&["compare", "-m", "mo:normal@tokens=40", "-m", "mo:reasoning@tokens=20", "--set", "temperature=0.3", "--json"]);
+    a.extend(providers(&mock));
+    a.push("Tell me about otters\nin two lines".into());
+    let out = juxta(&a, None, &env).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let id = doc["comparison_id"].as_i64().expect("the --json document says where the run was saved");
+
+    let list = juxta(&args(&["history", "--json"]), None, &env).await;
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let rows: Value = serde_json::from_str(&list.stdout).unwrap();
+    assert_eq!(rows[0]["id"], id);
+    assert_eq!(rows[0]["title"], "Tell me about otters");
+    assert_eq!(rows[0]["models"], serde_json::json!(["mo:normal@tokens=40", "mo:reasoning@tokens=20"]));
+
+    // Found by a word of an answer, with the match marked.
+    let found = juxta(&args(&["history", "deterministic"]), None, &env).await;
+    assert_eq!(found.code, 0, "{}", found.stderr);
+    assert!(found.stdout.contains("Tell me about otters") && found.stdout.contains("[deterministic]"), "{}", found.stdout);
+
+    // Exported whole: both answers, the shared temperature; JSON round-trips through import.
+    let md = juxta(&args(&["export", "last"]), None, &env).await;
+    assert_eq!(md.code, 0, "{}", md.stderr);
+    for pane in doc["panes"].as_array().unwrap() {
+        let tail: String = pane["text"].as_str().unwrap().trim_end().chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
+        assert!(md.stdout.contains(&tail), "the Markdown export lacks {tail:?}");
+    }
+    let json_file = data.path().join("otters.json");
+    let out = juxta(&args(&["export", &id.to_string(), "--format", "json", "-o", json_file.to_str().unwrap()]), None, &env).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let imported = juxta(&args(&["import", json_file.to_str().unwrap()]), None, &env).await;
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    assert!(imported.stdout.contains("Tell me about otters"), "{}", imported.stdout);
+    let bad = juxta(&args(&["export", "--format", "docx"]), None, &env).await;
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+
+    // --private: the run happens and nothing of it is written.
+    let mut p = args(&["compare", "-m", "mo:normal@tokens=5", "--json", "--private"]);
+    p.extend(providers(&mock));
+    p.push("a private question about badgers".into());
+    let out = juxta(&p, None, &env).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(doc["comparison_id"].is_null());
+    let none = juxta(&args(&["history", "badgers"]), None, &env).await;
+    assert!(!none.stdout.contains("badgers"), "{}", none.stdout);
+    let list = juxta(&args(&["history", "--json"]), None, &env).await;
+    let rows: Value = serde_json::from_str(&list.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2, "the run and its import, nothing private: {rows}");
 }

@@ -9,11 +9,17 @@ use juxta_mock::MockServer;
 
 const CANARY: &str = "sk-canary-cli-keychain-4d1f8a0e6b37";
 
+/// This process's history directory (the key canary below reads it).
+fn data_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("juxta-cli-keychain-data-{}", std::process::id()))
+}
+
 fn juxta(service: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_juxta"))
         .args(args)
         .env("JUXTA_KEYCHAIN_SERVICE", service)
         .env("NO_COLOR", "1")
+        .env("JUXTA_DATA_DIR", data_dir())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -50,6 +56,14 @@ async fn keys_set_list_use_and_delete() {
     .unwrap();
     assert_eq!(out.0, 0, "{}{}", out.1, out.2);
     assert!(!out.1.contains(CANARY) && !out.2.contains(CANARY));
+    // The run is in history, and the key from the keychain is not.
+    let answer: serde_json::Value = serde_json::from_str(&out.1).unwrap();
+    let answer = answer["panes"][0]["text"].as_str().unwrap().to_string();
+    let files: Vec<_> = std::fs::read_dir(data_dir()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_file()).collect();
+    let bytes: Vec<u8> = files.iter().flat_map(|f| std::fs::read(f).unwrap()).collect();
+    let has = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(has(answer.lines().nth(2).unwrap_or(&answer)), "the answer is in history ({files:?})");
+    assert!(!has(CANARY), "the key reached the history database");
 
     let (code, out, _) = juxta(&service, &["keys", "delete", "guarded", "--provider", &def], "");
     assert_eq!(code, 0);

@@ -1,7 +1,7 @@
 //! The parallel runner: one tokio task per pane, each with its own cancellation token, its own
 //! retry/fallback policy and its own event channel. A failure in one pane never touches another.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -93,10 +93,62 @@ pub struct PaneHandle {
 }
 
 struct Shared {
-    client: reqwest::Client,
+    clients: Clients,
     secrets: Arc<dyn SecretStore>,
     caps: Arc<CapsTable>,
     prices: Arc<PriceTable>,
+}
+
+/// The HTTP clients. Loading the system's root certificates costs milliseconds at every start
+/// (12 % of a whole `juxta compare` run), and local providers speak plain HTTP: so the client
+/// with TLS roots is built only when the first https URL is used.
+struct Clients {
+    /// For `http://` URLs: trusts no certificate, so it cannot reach an https server (a redirect
+    /// to https is refused with a clear message rather than a certificate error).
+    plain: reqwest::Client,
+    /// For everything else: the platform's verifier, as reqwest sets it up by default.
+    tls: OnceLock<Result<reqwest::Client, String>>,
+    connect_timeout: Duration,
+}
+
+impl Clients {
+    fn new(connect_timeout: Duration) -> Result<Clients, ProviderError> {
+        // reqwest is built without a default crypto provider (aws-lc needs cmake); use ring.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let redirects = reqwest::redirect::Policy::custom(|attempt| {
+            if attempt.url().scheme() != "http" {
+                attempt.error("the server redirected to https: use its https:// URL as the base URL")
+            } else if attempt.previous().len() >= 10 {
+                attempt.error("too many redirects")
+            } else {
+                attempt.follow()
+            }
+        });
+        let plain = Clients::builder(connect_timeout)
+            .tls_certs_only(std::iter::empty())
+            .redirect(redirects)
+            .build()
+            .map_err(|e| ProviderError::new(ErrorKind::Config, format!("could not start the HTTP client: {e}")))?;
+        Ok(Clients { plain, tls: OnceLock::new(), connect_timeout })
+    }
+
+    fn builder(connect_timeout: Duration) -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .tcp_nodelay(true)
+            .user_agent(concat!("juxta/", env!("CARGO_PKG_VERSION")))
+    }
+
+    /// The client for `url`: the plain one only for `http://`.
+    fn get(&self, url: &str) -> Result<&reqwest::Client, ProviderError> {
+        if url.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("http://")) {
+            return Ok(&self.plain);
+        }
+        let tls = self.tls.get_or_init(|| Clients::builder(self.connect_timeout).build().map_err(|e| e.to_string()));
+        tls.as_ref().map_err(|e| {
+            ProviderError::new(ErrorKind::Config, format!("could not start the HTTPS client: {e}")).retryable(false)
+        })
+    }
 }
 
 /// Runs panes. Cheap to clone; one per app or CLI invocation.
@@ -117,15 +169,8 @@ impl Runner {
         prices: PriceTable,
         connect_timeout: Duration,
     ) -> Result<Runner, ProviderError> {
-        // reqwest is built without a default crypto provider (aws-lc needs cmake); use ring.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .connect_timeout(connect_timeout)
-            .tcp_nodelay(true)
-            .user_agent(concat!("juxta/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ProviderError::new(ErrorKind::Config, format!("could not start the HTTP client: {e}")))?;
-        Ok(Runner { shared: Arc::new(Shared { client, secrets, caps: Arc::new(caps), prices: Arc::new(prices) }) })
+        let clients = Clients::new(connect_timeout)?;
+        Ok(Runner { shared: Arc::new(Shared { clients, secrets, caps: Arc::new(caps), prices: Arc::new(prices) }) })
     }
 
     pub fn prices(&self) -> &PriceTable {
@@ -162,7 +207,7 @@ impl Runner {
         let mut cursor: Option<String> = None;
         for _page in 0..100 {
             let url = adapter.models_url(endpoint, cursor.as_deref());
-            let mut req = self.shared.client.get(&url).timeout(Duration::from_secs(30));
+            let mut req = self.shared.clients.get(&url)?.get(&url).timeout(Duration::from_secs(30));
             for (name, value) in adapter.base_headers(endpoint) {
                 req = req.header(name, value);
             }
@@ -395,7 +440,14 @@ async fn attempt(
             return Outcome::Failed(e);
         }
     };
-    let mut req = shared.client.post(&wire.url).header("content-type", "application/json");
+    let client = match shared.clients.get(&wire.url) {
+        Ok(c) => c,
+        Err(e) => {
+            record(report, None, Some(&e));
+            return Outcome::Failed(e);
+        }
+    };
+    let mut req = client.post(&wire.url).header("content-type", "application/json");
     for (name, value) in &wire.headers {
         req = req.header(name.as_str(), value.as_str());
     }
@@ -583,7 +635,10 @@ impl AnswerState {
                     }
                     self.first();
                     report.text.push_str(&text);
-                    let _ = tx.send(RunEvent::Text { text });
+                    // `compare --json` drops the receivers: then skip the per-delta event.
+                    if !tx.is_closed() {
+                        let _ = tx.send(RunEvent::Text { text });
+                    }
                 }
                 StreamEvent::Reasoning { text } => {
                     if text.is_empty() {
@@ -591,7 +646,9 @@ impl AnswerState {
                     }
                     self.first();
                     report.reasoning.push_str(&text);
-                    let _ = tx.send(RunEvent::Reasoning { text });
+                    if !tx.is_closed() {
+                        let _ = tx.send(RunEvent::Reasoning { text });
+                    }
                 }
                 StreamEvent::ToolCallDelta { index, id, name, arguments } => {
                     // A tool call is the answer of a tool-only reply: it counts as a first token.
@@ -629,7 +686,7 @@ impl AnswerState {
 }
 
 fn capture_raw(bytes: &Bytes, left: &mut usize, tx: &mpsc::UnboundedSender<RunEvent>) {
-    if *left == 0 {
+    if *left == 0 || tx.is_closed() {
         return;
     }
     let take = bytes.len().min(*left);
@@ -647,4 +704,33 @@ async fn read_capped(resp: &mut reqwest::Response, cap: usize, idle: Duration) -
         }
     }
     body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Plain-HTTP URLs never build the client with TLS roots; https URLs get it, and it speaks TLS.
+    #[tokio::test]
+    async fn tls_roots_are_loaded_only_for_https() {
+        let clients = Clients::new(Duration::from_secs(5)).expect("the plain client starts");
+        let plain = clients.get("http://127.0.0.1:1/v1").expect("plain") as *const reqwest::Client;
+        assert!(std::ptr::eq(plain, clients.get("HTTP://localhost/v1").expect("plain")));
+        assert!(clients.tls.get().is_none(), "no TLS client for http URLs");
+
+        // An https URL goes through the TLS client: the server's first bytes are a ClientHello.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let server = tokio::spawn(async move {
+            use tokio::io::AsyncReadExt;
+            let (mut sock, _) = listener.accept().await.expect("accept");
+            let mut first = [0u8; 1];
+            sock.read_exact(&mut first).await.map(|_| first[0]).unwrap_or(0)
+        });
+        let url = format!("https://127.0.0.1:{port}/v1");
+        let tls = clients.get(&url).expect("the TLS client starts");
+        assert!(!std::ptr::eq(plain, tls));
+        let _ = tls.get(&url).timeout(Duration::from_secs(2)).send().await;
+        assert_eq!(server.await.expect("server"), 0x16, "a TLS handshake record");
+    }
 }

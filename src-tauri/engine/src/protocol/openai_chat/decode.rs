@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+use super::fast;
 use super::wire::{Chunk, Content, Delta, Part, Str, WireFunction, WireToolCall, WireUsage};
 use crate::error::ProviderError;
 use crate::event::{Finish, FinishReason, StreamEvent, ToolCall, Usage};
@@ -27,6 +28,14 @@ pub struct ChatDecoder {
 impl ChatDecoder {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Without the fast path: the reference the fast path is tested against.
+    #[cfg(test)]
+    pub(super) fn full_parse_only() -> Self {
+        let mut d = Self::default();
+        d.st.full_parse_only = true;
+        d
     }
 }
 
@@ -68,6 +77,10 @@ struct State {
     native_finish_reason: Option<String>,
     calls: Vec<CallAcc>,
     think: ThinkSplitter,
+    /// The common chunk shape, recognised without the full parse.
+    fast: fast::Template,
+    /// Tests only: skip the fast path.
+    full_parse_only: bool,
 }
 
 /// One tool call being assembled from its fragments.
@@ -101,6 +114,15 @@ impl State {
         if data == "[DONE]" {
             self.complete(out);
             return;
+        }
+        if !self.full_parse_only {
+            if let Some(common) = self.fast.parse(data) {
+                remember_first(&mut self.served_model, common.model.map(Str));
+                if let Some(text) = common.content {
+                    self.think.push(text, out);
+                }
+                return;
+            }
         }
         let chunk: Chunk<'_> = match serde_json::from_str(data) {
             Ok(c) => c,

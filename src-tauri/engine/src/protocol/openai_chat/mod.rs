@@ -4,6 +4,7 @@
 //! requests, and tolerated shapes in the decoder for responses.
 
 mod decode;
+mod fast;
 mod map;
 mod models;
 mod wire;

@@ -3,6 +3,7 @@
 
 mod decode_fixtures;
 mod decode_quirks;
+mod fast_path;
 mod mapping;
 mod models;
 mod props;

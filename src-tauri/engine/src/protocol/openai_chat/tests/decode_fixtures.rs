@@ -22,7 +22,7 @@ const FAMILY: [&str; 6] = [
     "qwen",
 ];
 
-fn fixture_files(ext: &str) -> Vec<PathBuf> {
+pub(super) fn fixture_files(ext: &str) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for dir in FAMILY {
         let Ok(entries) = std::fs::read_dir(Path::new(FIXTURES).join(dir)) else {
