@@ -21,8 +21,12 @@ cat > "$DIR/body.json" <<JSON
 {"model":"$MODEL","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}
 JSON
 echo "curl -sfN -X POST $URL/v1/chat/completions -H 'content-type: application/json' --data-binary @$DIR/body.json -o /dev/null" > "$DIR/curl.sh"
-echo "$BIN/juxta compare -m 'bench:$MODEL' --json --provider 'bench=openai,$URL/v1' hi > /dev/null" > "$DIR/juxta1.sh"
-echo "$BIN/juxta compare $(for _ in $(seq 16); do printf -- "-m 'bench:%s' " "$MODEL"; done) --json --provider 'bench=openai,$URL/v1' hi > /dev/null" > "$DIR/juxta16.sh"
+# --private: the engine alone; the "saved" contender also writes the run to a history database
+# (in a throwaway JUXTA_DATA_DIR) as the CLI does by default.
+export JUXTA_DATA_DIR="$DIR/data"
+echo "$BIN/juxta compare -m 'bench:$MODEL' --json --private --provider 'bench=openai,$URL/v1' hi > /dev/null" > "$DIR/juxta1.sh"
+echo "$BIN/juxta compare -m 'bench:$MODEL' --json --provider 'bench=openai,$URL/v1' hi > /dev/null" > "$DIR/juxta1-saved.sh"
+echo "$BIN/juxta compare $(for _ in $(seq 16); do printf -- "-m 'bench:%s' " "$MODEL"; done) --json --private --provider 'bench=openai,$URL/v1' hi > /dev/null" > "$DIR/juxta16.sh"
 
 # Sanity: both read the whole stream.
 BYTES=$(curl -sfN -X POST "$URL/v1/chat/completions" -H 'content-type: application/json' --data-binary @"$DIR/body.json" | wc -c)
@@ -33,6 +37,7 @@ echo "stream: $BYTES bytes, $EVENTS events"
 
 hyperfine -N --warmup 2 --runs "${RUNS:-15}" --export-markdown /tmp/juxta-bench.md \
   -n "curl -N" "bash $DIR/curl.sh" \
-  -n "juxta compare --json (1 pane)" "bash $DIR/juxta1.sh" \
-  -n "juxta compare --json (16 panes)" "bash $DIR/juxta16.sh"
+  -n "juxta compare --json --private (1 pane)" "bash $DIR/juxta1.sh" \
+  -n "juxta compare --json, saved to history (1 pane)" "bash $DIR/juxta1-saved.sh" \
+  -n "juxta compare --json --private (16 panes)" "bash $DIR/juxta16.sh"
 cat /tmp/juxta-bench.md

@@ -89,11 +89,7 @@ pub async fn run(args: CompareArgs) -> Result<u8, CliError> {
         for (i, mut h) in handles.into_iter().enumerate() {
             // Without history nobody watches the live events: dropping the receivers lets the panes skip them.
             if let Some(rec) = recorder.clone() {
-                recording.push(tokio::spawn(async move {
-                    while let Some(ev) = h.events.recv().await {
-                        rec.record(i, &ev);
-                    }
-                }));
+                recording.push(tokio::spawn(async move { rec.record_all(i, &mut h.events).await }));
             }
             joins.push(h.join);
         }

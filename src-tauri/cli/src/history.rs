@@ -178,6 +178,33 @@ impl Recorder {
         }
     }
 
+    /// Record every event of one pane until it ends. A fast stream delivers deltas in bursts:
+    /// each burst of text is handed to the writer as one event, which keeps history's cost per
+    /// token small (the order of events is kept).
+    pub async fn record_all(&self, pane: usize, events: &mut tokio::sync::mpsc::UnboundedReceiver<RunEvent>) {
+        let mut text = String::new();
+        while let Some(first) = events.recv().await {
+            let mut next = Some(first);
+            while let Some(event) = next {
+                match event {
+                    RunEvent::Text { text: t } => text.push_str(&t),
+                    other => {
+                        self.record_text(pane, &mut text);
+                        self.record(pane, &other);
+                    }
+                }
+                next = events.try_recv().ok();
+            }
+            self.record_text(pane, &mut text);
+        }
+    }
+
+    fn record_text(&self, pane: usize, text: &mut String) {
+        if !text.is_empty() {
+            self.record(pane, &RunEvent::Text { text: std::mem::take(text) });
+        }
+    }
+
     /// Wait until everything is on disk; say so if something could not be saved.
     pub fn finish(&self) {
         let error = self.writer.flush().err().map(|e| e.to_string()).or_else(|| self.writer.last_error());

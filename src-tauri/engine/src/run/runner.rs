@@ -624,9 +624,13 @@ impl AnswerState {
         tx: &mpsc::UnboundedSender<RunEvent>,
         key: Option<&ApiKey>,
     ) -> bool {
+        let mut burst = Burst::default();
         for event in events.drain(..) {
             if self.done {
                 continue;
+            }
+            if !matches!(event, StreamEvent::Text { .. } | StreamEvent::Reasoning { .. }) {
+                burst.flush(tx);
             }
             match event {
                 StreamEvent::Text { text } => {
@@ -635,10 +639,7 @@ impl AnswerState {
                     }
                     self.first();
                     report.text.push_str(&text);
-                    // `compare --json` drops the receivers: then skip the per-delta event.
-                    if !tx.is_closed() {
-                        let _ = tx.send(RunEvent::Text { text });
-                    }
+                    burst.text(&text, tx);
                 }
                 StreamEvent::Reasoning { text } => {
                     if text.is_empty() {
@@ -646,9 +647,7 @@ impl AnswerState {
                     }
                     self.first();
                     report.reasoning.push_str(&text);
-                    if !tx.is_closed() {
-                        let _ = tx.send(RunEvent::Reasoning { text });
-                    }
+                    burst.reasoning(&text, tx);
                 }
                 StreamEvent::ToolCallDelta { index, id, name, arguments } => {
                     // A tool call is the answer of a tool-only reply: it counts as a first token.
@@ -681,7 +680,49 @@ impl AnswerState {
                 }
             }
         }
+        burst.flush(tx);
         self.done
+    }
+}
+
+/// The text and reasoning deltas decoded from one network read, sent as one event each: a fast
+/// stream packs dozens of deltas into a read, and every listener (the app's panes, history) would
+/// otherwise pay per delta. Order is kept: a delta of the other kind, or any other event, sends
+/// what is pending first. When nobody listens (`compare --json --private`), nothing is copied.
+#[derive(Default)]
+struct Burst {
+    text: String,
+    reasoning: String,
+}
+
+impl Burst {
+    fn text(&mut self, delta: &str, tx: &mpsc::UnboundedSender<RunEvent>) {
+        if tx.is_closed() {
+            return;
+        }
+        if !self.reasoning.is_empty() {
+            self.flush(tx);
+        }
+        self.text.push_str(delta);
+    }
+
+    fn reasoning(&mut self, delta: &str, tx: &mpsc::UnboundedSender<RunEvent>) {
+        if tx.is_closed() {
+            return;
+        }
+        if !self.text.is_empty() {
+            self.flush(tx);
+        }
+        self.reasoning.push_str(delta);
+    }
+
+    fn flush(&mut self, tx: &mpsc::UnboundedSender<RunEvent>) {
+        if !self.text.is_empty() {
+            let _ = tx.send(RunEvent::Text { text: std::mem::take(&mut self.text) });
+        }
+        if !self.reasoning.is_empty() {
+            let _ = tx.send(RunEvent::Reasoning { text: std::mem::take(&mut self.reasoning) });
+        }
     }
 }
 
@@ -709,6 +750,34 @@ async fn read_capped(resp: &mut reqwest::Response, cap: usize, idle: Duration) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_burst_of_deltas_goes_out_as_one_event_per_kind_in_order() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut burst = Burst::default();
+        burst.text("a", &tx);
+        burst.text("b", &tx);
+        burst.reasoning("r", &tx);
+        burst.text("c", &tx);
+        burst.flush(&tx);
+        burst.flush(&tx);
+        let mut got = Vec::new();
+        while let Ok(ev) = rx.try_recv() {
+            got.push(ev);
+        }
+        assert_eq!(
+            got,
+            [
+                RunEvent::Text { text: "ab".into() },
+                RunEvent::Reasoning { text: "r".into() },
+                RunEvent::Text { text: "c".into() }
+            ]
+        );
+        // Nobody listening: nothing is copied.
+        drop(rx);
+        burst.text("x", &tx);
+        assert!(burst.text.is_empty());
+    }
 
     /// Plain-HTTP URLs never build the client with TLS roots; https URLs get it, and it speaks TLS.
     #[tokio::test]
