@@ -20,17 +20,6 @@ fn format(f: ExportFormat) -> Format {
     }
 }
 
-/// Write `text` to `path` whole or not at all: a full disk leaves no half-written file behind.
-pub fn write_atomically(path: &Path, text: &str) -> Result<(), IpcError> {
-    let failed = |e: std::io::Error| IpcError::storage(format!("could not write {}: {e}", path.display()));
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
-    std::io::Write::write_all(&mut tmp, text.as_bytes()).map_err(failed)?;
-    tmp.as_file().sync_all().map_err(failed)?;
-    tmp.persist(path).map_err(|e| failed(e.error))?;
-    Ok(())
-}
-
 /// The path must end in the format's extension: the webview can only ever create export files,
 /// never overwrite a `.bashrc` or a binary, whatever it is told.
 fn check_extension(path: &Path, format: Format) -> Result<(), IpcError> {
@@ -50,7 +39,7 @@ pub async fn export_comparison(state: State<'_, AppState>, id: i64, format: Expo
         .ok_or_else(|| IpcError::invalid(format!("comparison {id} is not in history (deleted?)")))?;
     tauri::async_runtime::spawn_blocking(move || {
         let text = export::export(&[comparison], self::format(format), &Options::default());
-        write_atomically(&path, &text)
+        export::write_file(&path, &text).map_err(|e| IpcError::storage(format!("could not write {}: {e}", path.display())))
     })
     .await
     .map_err(|e| IpcError::storage(format!("export failed: {e}")))?

@@ -91,22 +91,10 @@ pub fn export(args: ExportArgs) -> Result<u8, CliError> {
     let comparison = store.get(id).map_err(failed)?.ok_or_else(|| failed(format!("no comparison {id} in history")))?;
     let text = export::export(&[comparison], format, &Options { reasoning: !args.no_reasoning });
     match &args.output {
-        Some(path) => write_atomically(path, &text)?,
+        Some(path) => export::write_file(path, &text).map_err(|e| failed(format!("could not write {}: {e}", path.display())))?,
         None => print!("{text}"),
     }
     Ok(0)
-}
-
-/// Whole or not at all: a full disk leaves the previous file, not half of a new one.
-fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), CliError> {
-    let failed = |e: std::io::Error| CliError::Failed(format!("could not write {}: {e}", path.display()));
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let tmp = dir.join(format!(".{}.juxta-tmp", path.file_name().and_then(|n| n.to_str()).unwrap_or("export")));
-    let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(failed)
 }
 
 pub fn import(args: ImportArgs) -> Result<u8, CliError> {

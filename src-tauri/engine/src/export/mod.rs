@@ -113,8 +113,37 @@ pub fn export(comparisons: &[Comparison], format: Format, opts: &Options) -> Str
     }
 }
 
+/// Write an export to `path` whole or not at all: a full disk or a crash leaves the previous file
+/// (or none), never half of a new one. The text goes to a hidden file beside it, then is renamed.
+pub fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("export");
+    let tmp = dir.join(format!(".{name}.juxta-tmp"));
+    let written = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn write_file_replaces_whole_and_leaves_nothing_behind_on_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        super::write_file(&path, "one").unwrap();
+        super::write_file(&path, "two").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
+        let missing = dir.path().join("no-such-dir").join("b.md");
+        assert!(super::write_file(&missing, "x").is_err());
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, ["a.md"], "no temporary file is left behind");
+    }
+
     use super::*;
 
     #[test]
