@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use juxta_engine::run::RunEvent;
-use juxta_engine::store::{NewTurn, Store, StoreWriter};
+use juxta_engine::store::{Store, StoreWriter, TurnPane, TurnToRecord};
 
 use crate::ipc::{IpcError, RecordTurn, RecordedPane, RecordedTurn};
 
@@ -18,7 +18,6 @@ pub struct History {
     store: Mutex<Store>,
     /// Saves what panes stream, on its own thread and connection.
     pub writer: StoreWriter,
-    pub path: PathBuf,
 }
 
 impl History {
@@ -26,7 +25,7 @@ impl History {
     pub fn open(path: &Path) -> Result<(History, Option<String>), IpcError> {
         let opened = Store::open(path).map_err(|e| IpcError::storage(e.to_string()))?;
         let writer = StoreWriter::start(path).map_err(|e| IpcError::storage(e.to_string()))?;
-        Ok((History { store: Mutex::new(opened.store), writer, path: path.to_path_buf() }, opened.notice))
+        Ok((History { store: Mutex::new(opened.store), writer }, opened.notice))
     }
 
     pub fn store(&self) -> MutexGuard<'_, Store> {
@@ -36,34 +35,24 @@ impl History {
 
     /// Create what is new in `turn` (the comparison, panes) and one streaming answer per pane.
     pub fn record_turn(&self, turn: &RecordTurn) -> Result<RecordedTurn, IpcError> {
-        let w = &self.writer;
-        let err = |e: juxta_engine::store::StoreError| IpcError::storage(e.to_string());
-        let comparison_id = match turn.comparison_id {
-            Some(id) => id,
-            None => w.create_comparison(&juxta_engine::store::model::default_title(&turn.prompt)).map_err(err)?,
-        };
-        let mut pane_ids = Vec::with_capacity(turn.panes.len());
-        for pane in &turn.panes {
-            let id = match pane.pane_id {
-                Some(id) => {
-                    w.update_pane_settings(id, &pane.settings).map_err(err)?;
-                    id
-                }
-                None => w.add_pane(comparison_id, &pane.provider, &pane.model, &pane.settings).map_err(err)?,
-            };
-            pane_ids.push(id);
-        }
-        let only_pane = if turn.only_pane && pane_ids.len() == 1 { Some(pane_ids[0]) } else { None };
-        let new = NewTurn {
-            prompt: turn.prompt.clone(),
-            system: turn.system.clone(),
-            params: turn.params.clone(),
-            only_pane,
-            panes: pane_ids.clone(),
-        };
-        let (turn_id, answers) = w.begin_turn(comparison_id, new).map_err(err)?;
-        let panes = pane_ids.into_iter().zip(answers).map(|(pane_id, answer_id)| RecordedPane { pane_id, answer_id }).collect();
-        Ok(RecordedTurn { comparison_id, turn_id, panes })
+        let panes = turn
+            .panes
+            .iter()
+            .map(|p| TurnPane { id: p.pane_id, provider: p.provider.clone(), model: p.model.clone(), settings: p.settings.clone() })
+            .collect();
+        let recorded = self
+            .writer
+            .record_turn(&TurnToRecord {
+                comparison: turn.comparison_id,
+                prompt: turn.prompt.clone(),
+                system: turn.system.clone(),
+                params: turn.params.clone(),
+                panes,
+                only_pane: turn.only_pane,
+            })
+            .map_err(|e| IpcError::storage(e.to_string()))?;
+        let panes = recorded.panes.into_iter().map(|(pane_id, answer_id)| RecordedPane { pane_id, answer_id }).collect();
+        Ok(RecordedTurn { comparison_id: recorded.comparison, turn_id: recorded.turn, panes })
     }
 }
 

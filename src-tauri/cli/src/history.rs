@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use juxta_engine::export::{self, Format, Options};
 use juxta_engine::request::Params;
 use juxta_engine::run::{PaneSpec, RunEvent};
-use juxta_engine::store::{self, NewTurn, PaneSettings, SnippetPart, Store, StoreWriter, Summary, TargetRef};
+use juxta_engine::store::{self, PaneSettings, SnippetPart, Store, StoreWriter, Summary, TargetRef, TurnPane, TurnToRecord};
 
 use crate::args::{CompareArgs, ExportArgs, HistoryArgs, ImportArgs};
 use crate::CliError;
@@ -142,20 +142,25 @@ impl Recorder {
         specs: &[PaneSpec],
     ) -> Result<Recorder, store::StoreError> {
         let writer = StoreWriter::start(path)?;
-        let comparison = writer.create_comparison(&store::model::default_title(prompt))?;
-        let mut panes = Vec::new();
-        for spec in specs {
-            let settings = pane_settings(spec, shared_system, shared);
-            panes.push(writer.add_pane(comparison, &spec.target.endpoint.id, &spec.target.model, &settings)?);
-        }
-        let turn = NewTurn {
+        let panes = specs
+            .iter()
+            .map(|spec| TurnPane {
+                id: None,
+                provider: spec.target.endpoint.id.clone(),
+                model: spec.target.model.clone(),
+                settings: pane_settings(spec, shared_system, shared),
+            })
+            .collect();
+        let recorded = writer.record_turn(&TurnToRecord {
+            comparison: None,
             prompt: prompt.to_string(),
             system: shared_system.unwrap_or_default().to_string(),
             params: shared.clone(),
-            only_pane: None,
             panes,
-        };
-        let (_, answers) = writer.begin_turn(comparison, turn)?;
+            only_pane: false,
+        })?;
+        let answers = recorded.panes.iter().map(|&(_, answer)| answer).collect();
+        let comparison = recorded.comparison;
         Ok(Recorder { writer, answers, comparison })
     }
 

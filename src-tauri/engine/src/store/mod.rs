@@ -27,7 +27,7 @@ pub use model::{
     Answer, AnswerStatus, Comparison, ExportFile, PaneRecord, PaneSettings, SearchHit, SentRequest, SnippetPart,
     Summary, TargetRef, Timestamp, Turn, EXPORT_FORMAT, EXPORT_VERSION,
 };
-pub use writer::{NewTurn, StoreWriter};
+pub use writer::{NewTurn, RecordedTurn, StoreWriter, TurnPane, TurnToRecord};
 
 /// Why the history could not be used. Messages name the file and what to do; never a key.
 #[derive(Debug, thiserror::Error)]

@@ -36,6 +36,37 @@ pub struct NewTurn {
     pub panes: Vec<i64>,
 }
 
+/// Everything a turn about to be sent needs in history (see [`StoreWriter::record_turn`]).
+#[derive(Debug, Clone, Default)]
+pub struct TurnToRecord {
+    /// None: a new comparison, titled after the prompt.
+    pub comparison: Option<i64>,
+    pub prompt: String,
+    pub system: String,
+    pub params: Params,
+    /// The panes asked, in on-screen order.
+    pub panes: Vec<TurnPane>,
+    /// A follow-up to the one pane in `panes` only.
+    pub only_pane: bool,
+}
+
+/// A pane of a turn: one already in history (`id`; its settings are updated) or a new one.
+#[derive(Debug, Clone, Default)]
+pub struct TurnPane {
+    pub id: Option<i64>,
+    pub provider: String,
+    pub model: String,
+    pub settings: PaneSettings,
+}
+
+/// Where a recorded turn went: `panes[i]` is the (history pane, answer) of `TurnToRecord.panes[i]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedTurn {
+    pub comparison: i64,
+    pub turn: i64,
+    pub panes: Vec<(i64, i64)>,
+}
+
 type Job = Box<dyn FnOnce(&mut Connection, &str) + Send>;
 
 enum Msg {
@@ -130,6 +161,37 @@ impl StoreWriter {
             tx.commit()?;
             Ok(ids)
         })
+    }
+
+    /// Record a turn about to be sent, the way the app and the CLI both do: the comparison when
+    /// it is new, the panes that are new, each known pane's latest settings, and one `streaming`
+    /// answer per pane (pass each pane's events to [`StoreWriter::record`]).
+    pub fn record_turn(&self, turn: &TurnToRecord) -> Result<RecordedTurn, StoreError> {
+        let comparison = match turn.comparison {
+            Some(id) => id,
+            None => self.create_comparison(&super::model::default_title(&turn.prompt))?,
+        };
+        let mut pane_ids = Vec::with_capacity(turn.panes.len());
+        for pane in &turn.panes {
+            let id = match pane.id {
+                Some(id) => {
+                    self.update_pane_settings(id, &pane.settings)?;
+                    id
+                }
+                None => self.add_pane(comparison, &pane.provider, &pane.model, &pane.settings)?,
+            };
+            pane_ids.push(id);
+        }
+        let only_pane = if turn.only_pane && pane_ids.len() == 1 { Some(pane_ids[0]) } else { None };
+        let new = NewTurn {
+            prompt: turn.prompt.clone(),
+            system: turn.system.clone(),
+            params: turn.params.clone(),
+            only_pane,
+            panes: pane_ids.clone(),
+        };
+        let (turn_id, answers) = self.begin_turn(comparison, new)?;
+        Ok(RecordedTurn { comparison, turn: turn_id, panes: pane_ids.into_iter().zip(answers).collect() })
     }
 
     /// Queue a pane's event for `answer`. Never blocks and never fails: problems end up in
