@@ -64,6 +64,7 @@ fn report(turn: usize, pane: usize) -> PaneReport {
             id: format!("c{turn}"),
             name: "search".into(),
             arguments: serde_json::json!({"q": "fox"}),
+            check: None,
         });
     }
     r

@@ -6,6 +6,7 @@
 //! - [`catalog`]: provider presets, model capabilities and prices, as data.
 //! - [`secrets`]: where keys live (the OS keychain) and how they are kept out of everything else.
 //! - [`store`]: history in SQLite: every comparison kept, searchable.
+//! - [`validate`]: tool-call arguments and structured answers checked against their JSON Schemas.
 //! - [`export`]: transcripts out of history (Markdown, HTML, JSON, JSONL, CSV) and JSON import.
 //!
 //! This crate knows nothing of Tauri: the desktop app and the `juxta` CLI drive the same calls.
@@ -19,6 +20,7 @@ pub mod request;
 pub mod run;
 pub mod secrets;
 pub mod store;
+pub mod validate;
 
 pub use error::{ErrorKind, ProviderError};
 pub use event::{Finish, FinishReason, StreamEvent, ToolCall, Usage};

@@ -20,6 +20,9 @@ pub struct ChatRequest {
     pub tool_choice: Option<ToolChoice>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_format: Option<ResponseFormat>,
+    /// How an aggregator may route the request between upstreams (OpenRouter's `provider`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing: Option<Routing>,
 }
 
 impl ChatRequest {
@@ -180,4 +183,53 @@ pub struct ResponseFormat {
 
 fn yes() -> bool {
     true
+}
+
+/// Routing between an aggregator's upstreams. Field names are OpenRouter's `provider` object,
+/// which is what they are sent as; other providers report them as unsupported.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Routing {
+    /// Upstreams to try first, in order (`anthropic`, `google-vertex`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<String>>", optional))]
+    pub order: Vec<String>,
+    /// Whether other upstreams may serve when those fail (OpenRouter's default: yes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub allow_fallbacks: Option<bool>,
+    /// Only upstreams that support every parameter sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub require_parameters: Option<bool>,
+    /// `allow` or `deny`: whether upstreams that may store or train on prompts are used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub data_collection: Option<DataCollection>,
+    /// Only zero-data-retention upstreams.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub zdr: Option<bool>,
+    /// Allowed quantizations (`fp8`, `bf16`, `int4`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<String>>", optional))]
+    pub quantizations: Vec<String>,
+    /// `price`, `throughput` or `latency`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub sort: Option<String>,
+}
+
+impl Routing {
+    pub fn is_empty(&self) -> bool {
+        *self == Routing::default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum DataCollection {
+    Allow,
+    Deny,
 }

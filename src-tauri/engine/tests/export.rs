@@ -118,6 +118,7 @@ fn rich() -> Comparison {
         id: "toolu_1".into(),
         name: "get_weather".into(),
         arguments: json!({"city": "Zürich", "units": "metric"}),
+        check: None,
     }];
     r2.finish_reason = Some(FinishReason::ToolCalls);
     r2.raw_finish_reason = Some("tool_use".into());

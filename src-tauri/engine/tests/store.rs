@@ -123,7 +123,7 @@ fn rich() -> Comparison {
     full.served_model = Some("gpt-x-2025".into());
     full.reasoning = "Three languages were asked for.".into();
     full.tool_calls =
-        vec![ToolCallOut { id: "call_1".into(), name: "lookup".into(), arguments: json!({"q": "hello"}) }];
+        vec![ToolCallOut { id: "call_1".into(), name: "lookup".into(), arguments: json!({"q": "hello"}), check: None }];
     full.usage = Some(UsageOut { input_tokens: 12, output_tokens: 34, reasoning_tokens: 5, cached_tokens: 2 });
     full.metrics =
         Metrics { ttft_ms: Some(123.5), total_ms: Some(987.25), output_tokens_per_s: Some(41.5), estimated: false };
@@ -651,7 +651,7 @@ fn a_recorded_run_reads_back_whole() {
     }
     let mut ok = report("mock", "m0", "Hello");
     ok.reasoning = "thinking".into();
-    ok.tool_calls = vec![ToolCallOut { id: "t1".into(), name: "f".into(), arguments: json!({}) }];
+    ok.tool_calls = vec![ToolCallOut { id: "t1".into(), name: "f".into(), arguments: json!({}), check: None }];
     ok.usage = Some(UsageOut { input_tokens: 3, output_tokens: 2, reasoning_tokens: 0, cached_tokens: 0 });
     ok.provider_state = Some(json!({"sig": "s1"}));
     let mut stopped = report("mock", "m1", "Hello");

@@ -98,7 +98,24 @@ pub fn build(scenario: Scenario, opts: &Opts, req: &ReqInfo, body: &Value) -> Re
     let mut s = Script::new(req, opts.ms("ttft")?);
     match scenario {
         Scenario::Echo => s.answer(text::echo(body), limit, &req.stops),
-        Scenario::Tools => s.tools(opts.num_or("calls", 1)?.clamp(1, 2) as usize),
+        Scenario::Tools => s.tools(opts.num_or("calls", 1)?.clamp(1, 2) as usize, opts.num_or("invalid", 0)? == 1),
+        Scenario::ToolLoop => {
+            let results = tool_results(body);
+            let steps = opts.num_or("steps", 2)? as usize;
+            if results.len() < steps {
+                s.tool_call(0, CITIES[results.len() % CITIES.len()], false);
+                s.finish(FinishReason::ToolUse);
+            } else {
+                let quoted = format!("After {} tool results: {}.", results.len(), results.join("; "));
+                s.answer(quoted.split_inclusive(' ').map(|w| Cow::Owned(w.to_string())).collect(), limit, &req.stops);
+            }
+        }
+        Scenario::Json => {
+            let schema = response_schema(body).unwrap_or(&Value::Null);
+            let value = instance_of(schema, opts.num_or("invalid", 0)? == 1);
+            let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+            s.answer(text.split_inclusive('\n').map(|l| Cow::Owned(l.to_string())).collect(), limit, &req.stops);
+        }
         Scenario::Reasoning => {
             let thinking = text::thinking(opts.num_or("reasoning", 20)? as usize);
             let (thinking, cut) = text::cut(thinking, limit, &[]);
@@ -193,28 +210,23 @@ impl Script {
         self.finish(finish_for(cut));
     }
 
-    fn tools(&mut self, calls: usize) {
-        let cities = ["Paris", "Tokyo"];
-        for (index, city) in cities.iter().take(calls).enumerate() {
-            let fragments = vec![
-                "{\"city\"".to_string(),
-                ": \"".to_string(),
-                (*city).to_string(),
-                "\", \"unit\"".to_string(),
-                ": \"celsius\"}".to_string(),
-            ];
-            let call = ToolCall {
-                index,
-                id_suffix: format!("{:04}", index + 1),
-                name: "get_weather",
-                args: json!({"city": city, "unit": "celsius"}),
-                fragments,
-            };
-            self.push_content(Ev::Tool(call));
-            // A tool call costs more than one token; keep the count plausible.
-            self.usage.output += 9;
+    fn tools(&mut self, calls: usize, invalid: bool) {
+        for (index, city) in CITIES.iter().take(calls).enumerate() {
+            self.tool_call(index, city, invalid);
         }
         self.finish(FinishReason::ToolUse);
+    }
+
+    /// One get_weather call, its arguments streamed in fragments.
+    fn tool_call(&mut self, index: usize, city: &str, invalid: bool) {
+        let args = if invalid { json!({"city": 42, "unit": "kelvin"}) } else { json!({"city": city, "unit": "celsius"}) };
+        let text = args.to_string();
+        // Split at the quotes, as real providers send a few characters at a time.
+        let fragments = text.split_inclusive('"').map(str::to_string).collect();
+        let call = ToolCall { index, id_suffix: format!("{:04}", index + 1), name: "get_weather", args, fragments };
+        self.push_content(Ev::Tool(call));
+        // A tool call costs more than one token; keep the count plausible.
+        self.usage.output += 9;
     }
 
     fn finish(&mut self, reason: FinishReason) {
@@ -222,6 +234,91 @@ impl Script {
             reason,
             usage: self.usage,
         }));
+    }
+}
+
+const CITIES: [&str; 4] = ["Paris", "Tokyo", "Lima", "Oslo"];
+
+/// The contents of the tool results in a request, whatever the protocol: OpenAI and Ollama
+/// `role: tool` messages, Anthropic `tool_result` blocks, Gemini `functionResponse` parts,
+/// Responses `function_call_output` items.
+fn tool_results(body: &Value) -> Vec<String> {
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            Value::Object(o) => {
+                let tag = |k: &str| o.get(k).and_then(Value::as_str);
+                let shown = |v: Option<&Value>| match v {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(other) => other.to_string(),
+                    None => String::new(),
+                };
+                if tag("role") == Some("tool") {
+                    out.push(shown(o.get("content")));
+                } else if tag("type") == Some("tool_result") {
+                    out.push(shown(o.get("content")));
+                } else if tag("type") == Some("function_call_output") {
+                    out.push(shown(o.get("output")));
+                } else if let Some(r) = o.get("functionResponse") {
+                    // Gemini wraps a text result as `{"result": ...}`.
+                    let response = r.get("response");
+                    out.push(shown(response.and_then(|x| x.get("result")).or(response)));
+                } else {
+                    o.values().for_each(|x| walk(x, out));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(body, &mut out);
+    out
+}
+
+/// The JSON Schema the request asks the answer to follow, wherever its protocol puts it.
+fn response_schema(body: &Value) -> Option<&Value> {
+    [
+        "/response_format/json_schema/schema",
+        "/output_config/format/schema",
+        "/generationConfig/responseSchema",
+        "/generationConfig/responseJsonSchema",
+        "/text/format/schema",
+        "/format",
+    ]
+    .iter()
+    .find_map(|p| body.pointer(p).filter(|v| v.is_object()))
+}
+
+/// A value that satisfies the simple schemas tests use: every required property, first enum
+/// values, one array item. `invalid` leaves out the first required property.
+fn instance_of(schema: &Value, invalid: bool) -> Value {
+    if let Some(first) = schema.get("enum").and_then(|e| e.get(0)) {
+        return first.clone();
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") | None if schema.get("properties").is_some() => {
+            let props = schema.get("properties").and_then(Value::as_object);
+            let required: Vec<&str> = match schema.get("required").and_then(Value::as_array) {
+                Some(r) => r.iter().filter_map(Value::as_str).collect(),
+                None => props.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default(),
+            };
+            let mut out = serde_json::Map::new();
+            for (i, name) in required.iter().enumerate() {
+                if invalid && i == 0 {
+                    continue;
+                }
+                let sub = props.and_then(|p| p.get(*name)).unwrap_or(&Value::Null);
+                out.insert(name.to_string(), instance_of(sub, false));
+            }
+            Value::Object(out)
+        }
+        Some("object") => json!({}),
+        Some("array") => json!([instance_of(schema.get("items").unwrap_or(&Value::Null), false)]),
+        Some("string") => json!("mock"),
+        Some("integer") => json!(1),
+        Some("number") => json!(1.5),
+        Some("boolean") => json!(true),
+        _ => json!("mock"),
     }
 }
 

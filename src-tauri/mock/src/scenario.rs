@@ -19,6 +19,8 @@ pub enum Scenario {
     Stall,
     Malformed,
     Tools,
+    ToolLoop,
+    Json,
     Reasoning,
     Substituted,
     BigEvent,
@@ -40,7 +42,9 @@ pub const SCENARIOS: &[(&str, Scenario, &str)] = &[
     ("drop", Scenario::Drop, "200, `after` text events (default 10), then the connection is cut with no terminal event."),
     ("stall", Scenario::Stall, "200, `after` text events, then silence for `stall` ms (default forever) with `keepalive` ms comments, then the rest."),
     ("malformed", Scenario::Malformed, "200, `after` text events, an event whose data is invalid JSON, then the rest."),
-    ("tools", Scenario::Tools, "A get_weather tool call with streamed argument fragments; calls=2 for two parallel calls."),
+    ("tools", Scenario::Tools, "A get_weather tool call with streamed argument fragments; calls=2 for two parallel calls; invalid=1 for arguments that break the usual schema (city a number, unit kelvin)."),
+    ("tool-loop", Scenario::ToolLoop, "A get_weather call per turn until the request carries `steps` tool results (default 2), then an answer quoting them."),
+    ("json", Scenario::Json, "Answers with JSON built from the request's response schema (every required field); invalid=1 leaves the first required field out."),
     ("reasoning", Scenario::Reasoning, "`reasoning` thinking tokens (default 20) first, then the answer; usage counts both."),
     ("substituted", Scenario::Substituted, "Like normal, but reports `served` (default mock-mini-2024-01-01) as the model."),
     ("big-event", Scenario::BigEvent, "One single text event of `bytes` bytes (default 5 MB), then finish."),
@@ -55,6 +59,8 @@ impl Scenario {
             Scenario::Normal
                 | Scenario::Echo
                 | Scenario::Tools
+                | Scenario::ToolLoop
+                | Scenario::Json
                 | Scenario::Reasoning
                 | Scenario::Substituted
                 | Scenario::BigEvent

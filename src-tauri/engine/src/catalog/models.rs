@@ -46,6 +46,9 @@ pub struct ModelCaps {
     /// The model's own ceiling, when known; larger requests are clamped.
     pub max_output_tokens: Option<u32>,
     pub tools: bool,
+    /// Takes a JSON Schema for the answer natively (Anthropic `output_config.format`); without
+    /// it Anthropic's structured output is emulated with a forced tool call.
+    pub structured_outputs: bool,
 }
 
 impl ModelCaps {
@@ -62,6 +65,7 @@ impl ModelCaps {
             default_max_output_tokens: 4096,
             max_output_tokens: None,
             tools: true,
+            structured_outputs: false,
         };
         match protocol {
             Protocol::OpenAiChat => base,
@@ -89,6 +93,7 @@ pub struct CapsPatch {
     pub default_max_output_tokens: Option<u32>,
     pub max_output_tokens: Option<u32>,
     pub tools: Option<bool>,
+    pub structured_outputs: Option<bool>,
 }
 
 impl CapsPatch {
@@ -96,7 +101,7 @@ impl CapsPatch {
         macro_rules! set {
             ($($f:ident),*) => { $( if let Some(v) = self.$f { c.$f = v; } )* };
         }
-        set!(reasoning, temperature, temperature_max, top_p, sampling_exclusive, system_role, thinking, default_max_output_tokens, tools);
+        set!(reasoning, temperature, temperature_max, top_p, sampling_exclusive, system_role, thinking, default_max_output_tokens, tools, structured_outputs);
         if self.max_output_tokens.is_some() {
             c.max_output_tokens = self.max_output_tokens;
         }
@@ -170,6 +175,8 @@ mod tests {
         assert!(t.lookup(Protocol::OpenAiChat, "openai/o4-mini").reasoning);
         let sonnet = t.lookup(Protocol::Anthropic, "claude-sonnet-4-5-20250929");
         assert!(sonnet.sampling_exclusive);
+        assert!(sonnet.structured_outputs);
+        assert!(!t.lookup(Protocol::Anthropic, "claude-3-5-haiku-latest").structured_outputs);
         assert!(!t.lookup(Protocol::Anthropic, "claude-3-5-haiku-latest").sampling_exclusive);
         assert_eq!(t.lookup(Protocol::Gemini, "gemini-3-pro-preview").thinking, ThinkingStyle::Effort);
         assert_eq!(t.lookup(Protocol::Gemini, "gemini-2.5-flash").thinking, ThinkingStyle::Budget);

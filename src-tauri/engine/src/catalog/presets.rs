@@ -45,6 +45,8 @@ pub struct Quirks {
     pub enable_thinking_flag: bool,
     /// Reasoning effort is sent as `reasoning: {effort}` (OpenRouter) rather than `reasoning_effort`.
     pub reasoning_object: bool,
+    /// Takes OpenRouter's `provider` routing object.
+    pub provider_routing: bool,
     /// Whether the server takes `seed`.
     pub seed: bool,
     /// The models endpoint, relative to the base URL.
@@ -60,6 +62,7 @@ impl Default for Quirks {
             stream_usage: true,
             enable_thinking_flag: false,
             reasoning_object: false,
+            provider_routing: false,
             seed: true,
             models_path: "/models".into(),
             notes: Vec::new(),
@@ -87,6 +90,10 @@ pub struct Preset {
     /// A server on this machine that may need no key and generates one answer at a time.
     #[serde(default)]
     pub local: bool,
+    /// At most this many panes in flight at once on this provider; the others queue (visibly)
+    /// rather than fail. Local servers that generate one answer at a time set 1. None: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_concurrent: Option<u32>,
 }
 
 /// A preset ready to send to. (The same struct: a name that reads better at call sites.)
@@ -112,6 +119,7 @@ impl Preset {
             quirks,
             // A server on this machine (a local model, juxta-mock) usually takes no key.
             local: is_loopback(base_url),
+            max_concurrent: None,
         }
     }
 

@@ -84,6 +84,7 @@ mod tests {
             id: "c1".into(),
             name: "f".into(),
             arguments: json!({"a": [1, 2]}),
+            check: None,
         };
         let v = tool_call(&call);
         assert_eq!(v["function"]["arguments"], json!("{\"a\":[1,2]}"));
@@ -92,6 +93,7 @@ mod tests {
             id: "c2".into(),
             name: "f".into(),
             arguments: json!("{\"a\": tru"),
+            check: None,
         };
         assert_eq!(
             tool_call(&raw)["function"]["arguments"],
@@ -106,6 +108,7 @@ mod tests {
             id: "c".into(),
             name: "f".into(),
             arguments: json!({}),
+            check: None,
         });
         assert_eq!(assistant(&r)["content"], Value::Null);
         r.text = "Let me check.".into();

@@ -15,7 +15,7 @@ use crate::event::{Finish, FinishReason, ToolCall, Usage};
 use crate::protocol::errors::{looks_like_html, parse_error_body, snippet, stream_error};
 use crate::protocol::sse::{SseEvent, SseParser};
 use crate::request::{Message, Params, ToolChoice, ToolSpec};
-use crate::run::mapping::{clamp_reported, MappingAction};
+use crate::run::mapping::{clamp_reported, routing_unsupported, MappingAction};
 
 #[cfg(test)]
 pub(crate) mod tests;
@@ -61,6 +61,7 @@ impl Adapter for Anthropic {
             report.unsupported("seed", seed, "Anthropic has no seed parameter; answers are not reproducible");
         }
         tools(caps, req, budget.is_some(), &mut body, &mut report);
+        routing_unsupported(&mut report, req, &endpoint.name);
         body.insert("stream".into(), true.into());
 
         let headers = headers(
@@ -323,6 +324,26 @@ fn tools(
         }
     }
     if let Some(rf) = &req.response_format {
+        if caps.structured_outputs {
+            body.insert("output_config".into(), json!({"format": {"type": "json_schema", "schema": rf.schema}}));
+            report.push(
+                "response_format",
+                MappingAction::Moved,
+                Some(rf.name.as_str().into()),
+                Some("output_config.format".into()),
+                "this model takes a JSON Schema for its answer (Anthropic structured outputs); the schema's name is not sent",
+            );
+            if !rf.strict {
+                report.push(
+                    "response_format.strict",
+                    MappingAction::Defaulted,
+                    Some(false.into()),
+                    Some(true.into()),
+                    "Anthropic's structured outputs always constrain the answer to the schema",
+                );
+            }
+            return;
+        }
         let why_not = if sent_tools {
             Some("it would be emulated with a forced tool call, which cannot be combined with your tools")
         } else if thinking {

@@ -16,7 +16,7 @@ use crate::protocol::anthropic::{headers, BodyHead};
 use crate::protocol::errors::{parse_error_body, snippet, stream_error};
 use crate::protocol::sse::{SseParser, MAX_EVENT_BYTES};
 use crate::request::{Message, Params, ReasoningEffort, ToolChoice};
-use crate::run::mapping::{clamp_reported, MappingAction};
+use crate::run::mapping::{clamp_reported, routing_unsupported, MappingAction};
 
 #[cfg(test)]
 mod tests;
@@ -51,6 +51,7 @@ impl Adapter for Gemini {
             body.insert("generationConfig".into(), Value::Object(config));
         }
         tools(caps, req, &mut body, &mut report);
+        routing_unsupported(&mut report, req, &endpoint.name);
 
         let model = req.model.strip_prefix("models/").unwrap_or(&req.model);
         let url = endpoint.url(&format!("/models/{model}:streamGenerateContent?alt=sse"));

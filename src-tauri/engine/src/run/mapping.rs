@@ -97,3 +97,15 @@ pub fn clamp_reported(report: &mut MappingReport, param: &str, value: f64, lo: f
     }
     clamped
 }
+
+/// Routing options for a provider that routes nothing: reported, never sent.
+pub fn routing_unsupported(report: &mut MappingReport, req: &crate::request::ChatRequest, provider: &str) {
+    if let Some(r) = req.routing.as_ref().filter(|r| !r.is_empty()) {
+        let value = serde_json::to_value(r).unwrap_or(Value::Null);
+        report.unsupported(
+            "routing",
+            value,
+            format!("{provider} serves the model itself; routing between upstreams is an OpenRouter option"),
+        );
+    }
+}

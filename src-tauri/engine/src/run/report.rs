@@ -7,6 +7,8 @@ use super::mapping::MappingReport;
 use super::metrics::Metrics;
 use crate::error::{ErrorKind, ProviderError};
 use crate::event::{FinishReason, ToolCall, Usage};
+use crate::request::{ChatRequest, ToolSpec};
+use crate::validate::{self, SchemaCheck, StructuredCheck};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -28,11 +30,19 @@ pub struct PaneReport {
     pub raw_finish_reason: Option<String>,
     pub usage: Option<UsageOut>,
     pub metrics: Metrics,
+    /// Time spent waiting for a free slot on a provider with a concurrency limit (not part of
+    /// TTFT or total time, which start when the request is sent).
+    #[serde(default)]
+    pub queued_ms: u64,
     pub cost_usd: Option<f64>,
     pub attempts: Vec<Attempt>,
     #[cfg_attr(feature = "ts", ts(as = "Vec<super::mapping::MappingEntry>"))]
     pub mapping: MappingReport,
     pub error: Option<PaneError>,
+    /// The answer checked against the response schema, when one was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub structured: Option<StructuredCheck>,
     /// What the protocol needs back in a follow-up turn (thinking signatures): goes into the next
     /// request's `Message::Assistant.provider_state`. Not part of the `--json` contract.
     #[serde(skip)]
@@ -54,12 +64,29 @@ impl PaneReport {
             raw_finish_reason: None,
             usage: None,
             metrics: Metrics::default(),
+            queued_ms: 0,
             cost_usd: None,
             attempts: Vec::new(),
             mapping: MappingReport::default(),
             error: None,
+            structured: None,
             provider_state: None,
         }
+    }
+
+    /// Check the answer against the response schema, if the request had one. The JSON is the
+    /// text, or the single tool call a forced-tool emulation (Anthropic) made when no tools of
+    /// the user's own were offered.
+    pub fn check_structured(&mut self, request: &ChatRequest) {
+        let Some(format) = &request.response_format else { return };
+        if self.text.is_empty() && self.tool_calls.is_empty() && self.error.is_some() {
+            return; // nothing came back: the error says why
+        }
+        let forced = match self.tool_calls.as_slice() {
+            [only] if request.tools.is_empty() => Some(&only.arguments),
+            _ => None,
+        };
+        self.structured = Some(validate::check_structured(format, &self.text, forced));
     }
 
     /// Finished without an error (a stop by the user counts as finished: nothing failed).
@@ -74,11 +101,24 @@ pub struct ToolCallOut {
     pub id: String,
     pub name: String,
     pub arguments: serde_json::Value,
+    /// The arguments checked against the tool's schema (absent when no tools were given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub check: Option<SchemaCheck>,
+}
+
+impl ToolCallOut {
+    /// The call, checked against `tools` when there are any.
+    pub fn checked(c: &ToolCall, tools: &[ToolSpec]) -> ToolCallOut {
+        let check = (!tools.is_empty())
+            .then(|| validate::check_tool_call(tools, &c.name, &c.arguments, c.arguments_error.as_deref()));
+        ToolCallOut { id: c.id.clone(), name: c.name.clone(), arguments: c.arguments.clone(), check }
+    }
 }
 
 impl From<&ToolCall> for ToolCallOut {
     fn from(c: &ToolCall) -> Self {
-        ToolCallOut { id: c.id.clone(), name: c.name.clone(), arguments: c.arguments.clone() }
+        ToolCallOut::checked(c, &[])
     }
 }
 

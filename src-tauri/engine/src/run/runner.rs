@@ -9,7 +9,7 @@ use rand::rngs::StdRng;
 use rand::SeedableRng;
 use serde::Serialize;
 use serde_json::Value;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -54,6 +54,8 @@ impl PaneSpec {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RunEvent {
+    /// The provider's concurrency limit is reached: the pane waits for a free slot.
+    Queued { provider: String, limit: u32 },
     /// An attempt is about to be sent: the exact request (key redacted) and how it was mapped.
     Request {
         attempt: usize,
@@ -97,6 +99,45 @@ struct Shared {
     secrets: Arc<dyn SecretStore>,
     caps: Arc<CapsTable>,
     prices: Arc<PriceTable>,
+    slots: Slots,
+}
+
+/// Per-provider limits on panes in flight (`Endpoint::max_concurrent`): one semaphore per
+/// provider and limit, shared by every pane this runner starts.
+#[derive(Default)]
+struct Slots(std::sync::Mutex<std::collections::HashMap<(String, u32), Arc<Semaphore>>>);
+
+impl Slots {
+    fn for_endpoint(&self, endpoint: &Endpoint) -> Option<(Arc<Semaphore>, u32)> {
+        let limit = endpoint.max_concurrent.filter(|n| *n > 0)?;
+        let mut map = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let sem = map.entry((endpoint.id.clone(), limit)).or_insert_with(|| Arc::new(Semaphore::new(limit as usize)));
+        Some((sem.clone(), limit))
+    }
+}
+
+/// Wait for a slot on `endpoint` (at once when it has no limit or a slot is free), saying so
+/// when the pane has to queue. `Err` when the pane was stopped while queued.
+async fn take_slot(
+    shared: &Shared,
+    endpoint: &Endpoint,
+    report: &mut PaneReport,
+    tx: &mpsc::UnboundedSender<RunEvent>,
+    cancel: &CancellationToken,
+) -> Result<Option<OwnedSemaphorePermit>, ()> {
+    let Some((sem, limit)) = shared.slots.for_endpoint(endpoint) else { return Ok(None) };
+    if let Ok(permit) = sem.clone().try_acquire_owned() {
+        return Ok(Some(permit));
+    }
+    let _ = tx.send(RunEvent::Queued { provider: endpoint.id.clone(), limit });
+    let t0 = Instant::now();
+    let permit = tokio::select! {
+        biased;
+        _ = cancel.cancelled() => return Err(()),
+        p = sem.acquire_owned() => p.ok(),
+    };
+    report.queued_ms += t0.elapsed().as_millis() as u64;
+    Ok(permit)
 }
 
 /// The HTTP clients. Loading the system's root certificates costs milliseconds at every start
@@ -170,7 +211,8 @@ impl Runner {
         connect_timeout: Duration,
     ) -> Result<Runner, ProviderError> {
         let clients = Clients::new(connect_timeout)?;
-        Ok(Runner { shared: Arc::new(Shared { clients, secrets, caps: Arc::new(caps), prices: Arc::new(prices) }) })
+        let shared = Shared { clients, secrets, caps: Arc::new(caps), prices: Arc::new(prices), slots: Slots::default() };
+        Ok(Runner { shared: Arc::new(shared) })
     }
 
     pub fn prices(&self) -> &PriceTable {
@@ -187,7 +229,8 @@ impl Runner {
         let shared = self.shared.clone();
         let token = cancel.clone();
         let join = tokio::spawn(async move {
-            let report = run_pane(&shared, spec, &tx, &token).await;
+            let mut report = run_pane(&shared, &spec, &tx, &token).await;
+            report.check_structured(&spec.request);
             let _ = tx.send(RunEvent::Done { report: Box::new(report.clone()) });
             report
         });
@@ -324,7 +367,7 @@ enum Outcome {
     Cancelled,
 }
 
-async fn run_pane(shared: &Shared, spec: PaneSpec, tx: &mpsc::UnboundedSender<RunEvent>, cancel: &CancellationToken) -> PaneReport {
+async fn run_pane(shared: &Shared, spec: &PaneSpec, tx: &mpsc::UnboundedSender<RunEvent>, cancel: &CancellationToken) -> PaneReport {
     let mut report = PaneReport::new(&spec.target.endpoint.id, &spec.target.model);
     let mut rng = StdRng::from_os_rng();
     let targets: Vec<Target> = std::iter::once(spec.target.clone()).chain(spec.fallbacks.iter().cloned()).collect();
@@ -346,7 +389,7 @@ async fn run_pane(shared: &Shared, spec: PaneSpec, tx: &mpsc::UnboundedSender<Ru
         }
         let mut retries = 0;
         loop {
-            let outcome = attempt(shared, &spec, target, ti > 0, waited, &mut report, tx, cancel).await;
+            let outcome = attempt(shared, spec, target, ti > 0, waited, &mut report, tx, cancel).await;
             match outcome {
                 Outcome::Answered => return report,
                 Outcome::Cancelled => {
@@ -414,6 +457,14 @@ async fn attempt(
         Err(e) => {
             record(report, None, Some(&e));
             return Outcome::Failed(e);
+        }
+    };
+    // Held until this attempt's stream ends; released while waiting to retry.
+    let _slot = match take_slot(shared, endpoint, report, tx, cancel).await {
+        Ok(slot) => slot,
+        Err(()) => {
+            record(report, None, Some(&ProviderError::cancelled()));
+            return Outcome::Cancelled;
         }
     };
     let mut request = spec.request.clone();
@@ -534,13 +585,13 @@ async fn attempt(
             }
             Ok(Ok(None)) => {
                 decoder.finish(&mut events);
-                stream.apply(&mut events, report, tx, key.as_ref());
+                stream.apply(&mut events, report, tx, key.as_ref(), &spec.request.tools);
                 break;
             }
             Ok(Ok(Some(bytes))) => {
                 capture_raw(&bytes, &mut raw_left, tx);
                 decoder.feed(&bytes, &mut events);
-                if stream.apply(&mut events, report, tx, key.as_ref()) {
+                if stream.apply(&mut events, report, tx, key.as_ref(), &spec.request.tools) {
                     break;
                 }
             }
@@ -623,6 +674,7 @@ impl AnswerState {
         report: &mut PaneReport,
         tx: &mpsc::UnboundedSender<RunEvent>,
         key: Option<&ApiKey>,
+        tools: &[crate::request::ToolSpec],
     ) -> bool {
         let mut burst = Burst::default();
         for event in events.drain(..) {
@@ -656,7 +708,7 @@ impl AnswerState {
                 }
                 StreamEvent::ToolCall { call } => {
                     self.first();
-                    let out = ToolCallOut::from(&call);
+                    let out = ToolCallOut::checked(&call, tools);
                     report.tool_calls.push(out.clone());
                     let _ = tx.send(RunEvent::ToolCall { call: out });
                 }

@@ -635,22 +635,50 @@ fn stop_seed_and_tools() {
 
 #[test]
 fn response_format_is_a_forced_tool_call_or_unsupported() {
-    let mut req = ChatRequest::new("claude-haiku-4-5", "x");
+    // Claude 3.5 Haiku has no native structured outputs: the schema becomes a forced tool.
+    let model = "claude-3-5-haiku-latest";
+    let mut req = ChatRequest::new(model, "x");
     req.response_format = Some(ResponseFormat {
         name: "city info".into(),
         schema: json!({"type": "object", "properties": {"name": {"type": "string"}}}),
         strict: true,
     });
-    let m = map("claude-haiku-4-5", &req);
+    let m = map(model, &req);
     assert_eq!(m.request.body["tool_choice"], json!({"type": "tool", "name": "city_info"}));
     assert_eq!(m.request.body["tools"][0]["input_schema"]["properties"]["name"]["type"], "string");
+    assert!(m.request.body.get("output_config").is_none());
     entry(&m, "response_format", MappingAction::Moved);
 
     req.tools = vec![ToolSpec { name: "f".into(), description: String::new(), parameters: json!({"type": "object"}) }];
-    let m = map("claude-haiku-4-5", &req);
+    let m = map(model, &req);
     assert_eq!(m.request.body["tools"].as_array().unwrap().len(), 1, "only the user's tool");
     assert!(m.request.body.get("tool_choice").is_none());
     entry(&m, "response_format", MappingAction::Unsupported);
+}
+
+#[test]
+fn response_format_is_native_on_models_with_structured_outputs() {
+    let mut req = ChatRequest::new("claude-haiku-4-5", "x");
+    let schema = json!({"type": "object", "properties": {"name": {"type": "string"}}, "additionalProperties": false});
+    req.response_format = Some(ResponseFormat { name: "city".into(), schema: schema.clone(), strict: false });
+    // Native structured outputs combine with the user's own tools.
+    req.tools = vec![ToolSpec { name: "f".into(), description: String::new(), parameters: json!({"type": "object"}) }];
+    let m = map("claude-haiku-4-5", &req);
+    assert_eq!(m.request.body["output_config"], json!({"format": {"type": "json_schema", "schema": schema}}));
+    assert_eq!(m.request.body["tools"].as_array().unwrap().len(), 1);
+    assert!(m.request.body.get("tool_choice").is_none());
+    let moved = entry(&m, "response_format", MappingAction::Moved);
+    assert_eq!(moved.to, Some(json!("output_config.format")));
+    entry(&m, "response_format.strict", MappingAction::Defaulted);
+}
+
+#[test]
+fn routing_is_reported_not_sent() {
+    let mut req = ChatRequest::new("claude-haiku-4-5", "x");
+    req.routing = Some(crate::request::Routing { order: vec!["anthropic".into()], ..Default::default() });
+    let m = map("claude-haiku-4-5", &req);
+    assert!(m.request.body.get("provider").is_none());
+    entry(&m, "routing", MappingAction::Unsupported);
 }
 
 #[test]

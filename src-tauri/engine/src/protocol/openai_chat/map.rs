@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use crate::catalog::{Endpoint, ModelCaps, SystemRole, ThinkingStyle};
 use crate::protocol::{Mapped, WireRequest};
 use crate::request::{ChatRequest, Message, ToolChoice, ToolSpec};
-use crate::run::mapping::{clamp_reported, MappingAction, MappingReport};
+use crate::run::mapping::{clamp_reported, routing_unsupported, MappingAction, MappingReport};
 
 /// The OpenAI format takes at most this many stop sequences.
 pub const MAX_STOP_SEQUENCES: usize = 4;
@@ -44,6 +44,7 @@ pub fn map_request(endpoint: &Endpoint, caps: &ModelCaps, req: &ChatRequest) -> 
     m.reasoning();
     m.tools();
     m.response_format();
+    m.routing();
     let headers = m.headers();
     Mapped {
         request: WireRequest {
@@ -451,6 +452,25 @@ impl Mapper<'_> {
                 "json_schema": { "name": f.name, "schema": f.schema, "strict": f.strict },
             }),
         );
+    }
+
+    /// OpenRouter's `provider` object; anyone else serves the model itself.
+    fn routing(&mut self) {
+        if !self.endpoint.quirks.provider_routing {
+            routing_unsupported(&mut self.report, self.req, &self.endpoint.name);
+            return;
+        }
+        if let Some(r) = self.req.routing.as_ref().filter(|r| !r.is_empty()) {
+            let wire = serde_json::to_value(r).unwrap_or(Value::Null);
+            self.set("provider", wire.clone());
+            self.report.push(
+                "routing",
+                MappingAction::Renamed,
+                Some(wire),
+                Some("provider".into()),
+                "OpenRouter takes routing preferences as the `provider` object",
+            );
+        }
     }
 
     /// Non-secret headers. A preset's credential-like header is dropped: keys come from the
