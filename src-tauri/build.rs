@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "start_pane",
     "stop_pane",
     "stop_all",
+    "check_schema",
     "record_turn",
     "list_comparisons",
     "search_history",

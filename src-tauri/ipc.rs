@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use juxta_engine::catalog::Preset;
-use juxta_engine::request::{Message, Params};
+use juxta_engine::request::{Message, Params, ResponseFormat, Routing, ToolChoice, ToolSpec};
 use juxta_engine::run::mapping::MappingEntry;
 use juxta_engine::run::report::{PaneError, PaneReport, ToolCallOut, UsageOut};
 use juxta_engine::run::runner::RunEvent;
@@ -103,6 +103,8 @@ pub struct ProviderView {
     /// Added by the user, not a bundled preset.
     pub custom: bool,
     pub extra_headers: BTreeMap<String, String>,
+    /// At most this many panes at once on this provider (the others queue); none = no limit.
+    pub max_concurrent: Option<u32>,
     pub key: KeyStatus,
 }
 
@@ -117,6 +119,7 @@ impl ProviderView {
             key_env: p.key_env.clone(),
             custom,
             extra_headers: p.extra_headers.clone(),
+            max_concurrent: p.max_concurrent,
             key,
         }
     }
@@ -132,6 +135,10 @@ pub struct CustomProvider {
     pub base_url: String,
     #[serde(default)]
     pub extra_headers: BTreeMap<String, String>,
+    /// Panes at once on this provider (a local server that answers one at a time: 1); none = no limit.
+    #[serde(default)]
+    #[ts(optional)]
+    pub max_concurrent: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +178,26 @@ pub struct PaneRequest {
     #[serde(default)]
     #[ts(optional)]
     pub answer_id: Option<i64>,
+    /// Functions every pane may call (the shared tools editor).
+    #[serde(default)]
+    #[ts(as = "Option<Vec<ToolSpec>>", optional)]
+    pub tools: Vec<ToolSpec>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub tool_choice: Option<ToolChoice>,
+    /// The JSON Schema the answer must follow.
+    #[serde(default)]
+    #[ts(optional)]
+    pub response_format: Option<ResponseFormat>,
+    /// OpenRouter's routing between upstreams (reported as unsupported elsewhere).
+    #[serde(default)]
+    #[ts(optional)]
+    pub routing: Option<Routing>,
+    /// Speak this protocol to the provider instead of its own (OpenAI's Responses API for an
+    /// OpenAI-protocol provider).
+    #[serde(default)]
+    #[ts(optional)]
+    pub protocol: Option<Protocol>,
 }
 
 /// A turn about to be sent, to be kept in history: `record_turn` creates the comparison (when
@@ -249,6 +276,11 @@ pub enum PaneEvent {
         attempt: usize,
         status: u16,
     },
+    /// The provider's concurrency limit is reached: the pane waits for a free slot.
+    Queued {
+        provider: String,
+        limit: u32,
+    },
     Delta {
         text: String,
         reasoning: String,
@@ -295,6 +327,7 @@ impl PaneEvent {
                 PaneEvent::Request { attempt, provider, model, url, headers, body, mapping: mapping.0 }
             }
             RunEvent::Connected { attempt, status } => PaneEvent::Connected { attempt, status },
+            RunEvent::Queued { provider, limit } => PaneEvent::Queued { provider, limit },
             RunEvent::ToolCallDelta { index, id, name, arguments } => {
                 PaneEvent::ToolCallDelta { index, id, name, arguments }
             }
@@ -319,7 +352,8 @@ impl PaneEvent {
 #[cfg(test)]
 mod bindings {
     use juxta_engine::protocol::ModelInfo;
-    use juxta_engine::request::{ReasoningEffort, ToolCallRequest};
+    use juxta_engine::request::{DataCollection, ReasoningEffort, ToolCallRequest};
+    use juxta_engine::validate::{SchemaCheck, StructuredCheck, StructuredSource, Violation};
     use juxta_engine::run::mapping::MappingAction;
     use juxta_engine::run::report::Attempt;
     use juxta_engine::run::Metrics;
@@ -355,11 +389,20 @@ mod bindings {
             decl::<ToolCallRequest>(&cfg),
             decl::<Message>(&cfg),
             decl::<TargetRef>(&cfg),
+            decl::<ToolSpec>(&cfg),
+            decl::<ToolChoice>(&cfg),
+            decl::<ResponseFormat>(&cfg),
+            decl::<DataCollection>(&cfg),
+            decl::<Routing>(&cfg),
             decl::<PaneRequest>(&cfg),
             decl::<FinishReason>(&cfg),
             decl::<MappingAction>(&cfg),
             decl::<MappingEntry>(&cfg),
             decl::<PaneError>(&cfg),
+            decl::<Violation>(&cfg),
+            decl::<SchemaCheck>(&cfg),
+            decl::<StructuredSource>(&cfg),
+            decl::<StructuredCheck>(&cfg),
             decl::<ToolCallOut>(&cfg),
             decl::<UsageOut>(&cfg),
             decl::<Metrics>(&cfg),

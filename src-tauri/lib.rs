@@ -38,6 +38,7 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         commands::panes::start_pane,
         commands::panes::stop_pane,
         commands::panes::stop_all,
+        commands::panes::check_schema,
         commands::history::record_turn,
         commands::history::list_comparisons,
         commands::history::search_history,

@@ -2,6 +2,7 @@
 
 use juxta_engine::request::ChatRequest;
 use juxta_engine::run::{PaneSpec, Target};
+use juxta_engine::Protocol;
 use tauri::ipc::Channel;
 use tauri::State;
 use tokio_util::sync::CancellationToken;
@@ -29,7 +30,11 @@ pub fn stop_all(state: State<'_, AppState>) {
 
 /// The pane as the engine takes it. Unknown providers fail here, before anything is sent.
 pub fn spec(state: &AppState, request: PaneRequest) -> Result<PaneSpec, IpcError> {
-    let target = Target { endpoint: state.endpoint(&request.provider)?, model: request.model.clone() };
+    let mut endpoint = state.endpoint(&request.provider)?;
+    if let Some(protocol) = request.protocol {
+        endpoint = with_protocol(endpoint, protocol)?;
+    }
+    let target = Target { endpoint, model: request.model.clone() };
     let fallbacks = request
         .fallbacks
         .iter()
@@ -40,11 +45,38 @@ pub fn spec(state: &AppState, request: PaneRequest) -> Result<PaneSpec, IpcError
         system: request.system.filter(|s| !s.trim().is_empty()),
         messages: request.messages,
         params: request.params,
-        ..Default::default()
+        tools: request.tools,
+        tool_choice: request.tool_choice,
+        response_format: request.response_format,
+        routing: request.routing,
     };
     let mut spec = PaneSpec::new(target, chat);
     spec.fallbacks = fallbacks;
     Ok(spec)
+}
+
+/// The provider spoken to in another of its protocols: OpenAI's Responses API lives beside Chat
+/// Completions at the same base URL, with the same key. Nothing else can be switched.
+fn with_protocol(mut endpoint: juxta_engine::catalog::Endpoint, protocol: Protocol) -> Result<juxta_engine::catalog::Endpoint, IpcError> {
+    if protocol == endpoint.protocol {
+        return Ok(endpoint);
+    }
+    if !endpoint.protocol.switchable_to(protocol) {
+        return Err(IpcError::invalid(format!(
+            "{} speaks {}; it cannot be asked over {}",
+            endpoint.name,
+            endpoint.protocol.as_str(),
+            protocol.as_str()
+        )));
+    }
+    endpoint.protocol = protocol;
+    Ok(endpoint)
+}
+
+/// Whether a schema typed in an editor is a usable JSON Schema (the first problem if not).
+#[tauri::command]
+pub fn check_schema(schema: serde_json::Value) -> Result<(), IpcError> {
+    juxta_engine::validate::check_schema(&schema).map_err(IpcError::invalid)
 }
 
 /// Start a pane and forward its events to `send` (false from `send` = nobody listens: stop).

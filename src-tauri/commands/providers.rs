@@ -156,6 +156,7 @@ fn custom_preset(p: &CustomProvider) -> Result<Preset, IpcError> {
     let mut preset = Preset::custom(id, p.protocol, base);
     preset.name = if p.name.trim().is_empty() { id.to_string() } else { p.name.trim().to_string() };
     preset.extra_headers = p.extra_headers.clone();
+    preset.max_concurrent = p.max_concurrent.filter(|n| *n > 0);
     Ok(preset)
 }
 
@@ -177,7 +178,7 @@ mod tests {
     use juxta_engine::Protocol;
 
     fn custom(id: &str, url: &str) -> CustomProvider {
-        CustomProvider { id: id.into(), name: String::new(), protocol: Protocol::OpenAiChat, base_url: url.into(), extra_headers: Default::default() }
+        CustomProvider { id: id.into(), name: String::new(), protocol: Protocol::OpenAiChat, base_url: url.into(), extra_headers: Default::default(), max_concurrent: None }
     }
 
     #[test]

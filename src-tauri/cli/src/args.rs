@@ -11,7 +11,13 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Send one prompt to several models at once and stream every answer.
+    /// Send one prompt to several models at once and stream every answer (with tools, a tool loop,
+    /// structured output and routing if asked).
+    #[command(after_help = "Examples:\n  \
+        juxta compare -m openai:gpt-4o-mini -m anthropic:claude-haiku-4-5 \"Explain CRDTs in two lines\"\n  \
+        juxta compare -m openai:gpt-4o-mini -m anthropic:claude-haiku-4-5 --tools tools.json \\\n    \
+        --tool-result get_weather='{\"temp\":21}' --max-steps 4 \"Weather in Paris and Tokyo?\"\n  \
+        juxta compare -m openai:gpt-4o-mini -m gemini:gemini-2.5-flash --schema city.json --json \"Describe Lyon\"")]
     Compare(CompareArgs),
     /// Store, delete and list provider keys in the system keychain.
     Keys(KeysArgs),
@@ -44,7 +50,11 @@ pub struct CompareArgs {
     /// The system prompt for every pane.
     #[arg(long)]
     pub system: Option<String>,
-    /// A parameter for every pane: temperature, top_p, max_tokens, stop, seed, reasoning_effort, thinking_budget.
+    /// A parameter for every pane: temperature, top_p, max_tokens, stop, seed, reasoning_effort, thinking_budget,
+    /// or routing between an aggregator's upstreams (sent only to providers that take it, e.g. OpenRouter):
+    /// route.order=a,b  route.allow_fallbacks=true|false  route.require_parameters=true|false
+    /// route.data_collection=allow|deny  route.zdr=true|false  route.quantizations=fp8,bf16
+    /// route.sort=price|throughput|latency.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
     /// A parameter for pane N only (1-based), overriding --set: N:KEY=VALUE (KEY may also be `system`).
@@ -53,6 +63,27 @@ pub struct CompareArgs {
     /// A fallback for pane N, tried in order when it fails before answering: N:PROVIDER:MODEL.
     #[arg(long = "fallback", value_name = "N:PROVIDER:MODEL")]
     pub fallback: Vec<String>,
+    /// Tools every pane may call: a JSON array of `{name, description?, parameters}` or OpenAI's
+    /// `{type: "function", function: {name, description, parameters}}`. Calls are checked against `parameters`.
+    #[arg(long = "tools", value_name = "FILE.json")]
+    pub tools: Option<std::path::PathBuf>,
+    /// Whether the models must call a tool: auto, none, required, or the NAME of one of the tools.
+    #[arg(long = "tool-choice", value_name = "auto|none|required|NAME")]
+    pub tool_choice: Option<String>,
+    /// Ask every pane for JSON matching this JSON Schema (named after its `title`, else "answer"; a file
+    /// `{name, schema, strict?}` is taken too). Each answer is checked against it.
+    #[arg(long = "schema", value_name = "FILE.json")]
+    pub schema: Option<std::path::PathBuf>,
+    /// A canned result for every call of tool NAME (NAME=@FILE reads it from a file). With results, a pane
+    /// that ends with tool calls is continued with them until it answers (the tool loop); repeat per tool.
+    #[arg(long = "tool-result", value_name = "NAME=JSON")]
+    pub tool_results: Vec<String>,
+    /// At most this many requests per pane in a tool loop (the first one included).
+    #[arg(long = "max-steps", value_name = "N", default_value_t = 4)]
+    pub max_steps: u32,
+    /// At most N panes in flight at once on PROVIDER for this run, the others queue (0: no limit).
+    #[arg(long = "max-concurrent", value_name = "PROVIDER=N")]
+    pub max_concurrent: Vec<String>,
     /// Retries of each model before its fallbacks (only before the first byte, only on retryable errors).
     #[arg(long, default_value_t = 2)]
     pub retries: u32,

@@ -4,10 +4,15 @@ use std::io::{IsTerminal, Read};
 
 use std::sync::Arc;
 
-use juxta_engine::run::{env_suffix, PaneReport, PaneSpec, Runner};
+use std::collections::BTreeMap;
+
+use juxta_engine::request::{Message, ToolCallRequest};
+use juxta_engine::run::{env_suffix, PaneReport, PaneSpec, RunEvent, Runner, Target};
 use juxta_engine::secrets::SecretStore;
+use juxta_engine::FinishReason;
 use serde_json::json;
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::args::{CompareArgs, ModelsArgs, ProvidersArgs};
@@ -61,6 +66,7 @@ pub async fn run(args: CompareArgs) -> Result<u8, CliError> {
     let catalog = spec::full_catalog(&args.defs.providers)?;
     let prompt = read_prompt(&args.prompt)?;
     let specs = spec::panes(&args, &catalog.presets, &prompt)?;
+    let results = spec::tool_results(&args.tool_results, specs.first().map(|s| s.request.tools.as_slice()).unwrap_or(&[]))?;
     let names: Vec<String> = specs.iter().map(|s| format!("{}:{}", s.target.endpoint.id, s.target.model)).collect();
     let store = EnvThenKeychain::new();
     check_keys(&store, &specs).await?;
@@ -82,56 +88,52 @@ pub async fn run(args: CompareArgs) -> Result<u8, CliError> {
     // Saved to history as it streams, unless --private.
     let recorder = if args.private { None } else { history::Recorder::start(&prompt, &args, &specs)? };
     let recorder = recorder.map(Arc::new);
-    let handles = runner.start(specs, &all);
-    let reports: Vec<PaneReport> = if args.json {
-        let mut joins = Vec::new();
-        let mut recording = Vec::new();
-        for (i, mut h) in handles.into_iter().enumerate() {
-            // Without history nobody watches the live events: dropping the receivers lets the panes skip them.
-            if let Some(rec) = recorder.clone() {
-                recording.push(tokio::spawn(async move { rec.record_all(i, &mut h.events).await }));
-            }
-            joins.push(h.join);
+    let tool_loop = Arc::new(ToolLoop { results, max_steps: args.max_steps as usize });
+    let start = |tx: Option<mpsc::UnboundedSender<(usize, Note)>>| -> Vec<JoinHandle<Result<Vec<PaneReport>, String>>> {
+        specs
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, spec)| {
+                let pane = Pane {
+                    index: i,
+                    runner: runner.clone(),
+                    all: all.clone(),
+                    tool_loop: tool_loop.clone(),
+                    recorder: recorder.clone(),
+                    tx: tx.clone(),
+                };
+                tokio::spawn(pane.drive(spec))
+            })
+            .collect()
+    };
+    let steps: Vec<Vec<PaneReport>> = if args.json {
+        let steps = join_all(start(None)).await?;
+        let finals: Vec<&PaneReport> = steps.iter().filter_map(|s| s.last()).collect();
+        let mut doc = json!({ "panes": finals, "comparison_id": recorder.as_ref().map(|r| r.comparison) });
+        if steps.iter().any(|s| s.len() > 1) {
+            doc["steps"] = json!(steps);
         }
-        let mut reports = Vec::new();
-        for j in joins {
-            reports.push(j.await.map_err(|e| CliError::Failed(format!("a pane crashed: {e}")))?);
-        }
-        for r in recording {
-            let _ = r.await; // every event, up to `Done`, handed to the writer
-        }
-        let doc = json!({ "panes": reports, "comparison_id": recorder.as_ref().map(|r| r.comparison) });
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
-        reports
+        steps
     } else {
         let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         let mut renderer = Renderer::new(&names, color);
         let (tx, mut rx) = mpsc::unbounded_channel();
-        let mut joins = Vec::new();
-        for (i, mut h) in handles.into_iter().enumerate() {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                while let Some(ev) = h.events.recv().await {
-                    if tx.send((i, ev)).is_err() {
-                        break;
-                    }
-                }
-            });
-            joins.push(h.join);
-        }
-        drop(tx);
-        while let Some((i, ev)) = rx.recv().await {
-            if let Some(rec) = &recorder {
-                rec.record(i, &ev);
+        let joins = start(Some(tx));
+        while let Some((i, note)) = rx.recv().await {
+            match note {
+                Note::Event(ev) => renderer.event(i, &ev),
+                Note::Step { step, sent } => renderer.step(i, step, &sent),
+                Note::NoResult { tool } => renderer.no_result(i, &tool),
+                Note::MaxSteps { steps } => renderer.max_steps(i, steps),
             }
-            renderer.event(i, &ev);
         }
-        let mut reports = Vec::new();
-        for j in joins {
-            reports.push(j.await.map_err(|e| CliError::Failed(format!("a pane crashed: {e}")))?);
-        }
-        renderer.summary(&reports);
-        reports
+        let steps = join_all(joins).await?;
+        let finals: Vec<PaneReport> = steps.iter().filter_map(|s| s.last().cloned()).collect();
+        let counts: Vec<usize> = steps.iter().map(Vec::len).collect();
+        renderer.summary(&finals, &counts);
+        steps
     };
     if let Some(rec) = recorder {
         rec.finish();
@@ -139,7 +141,162 @@ pub async fn run(args: CompareArgs) -> Result<u8, CliError> {
     if interrupted.is_cancelled() {
         return Ok(130);
     }
-    Ok(if reports.iter().all(PaneReport::succeeded) { 0 } else { 1 })
+    Ok(if steps.iter().all(|s| s.last().is_some_and(PaneReport::succeeded)) { 0 } else { 1 })
+}
+
+async fn join_all(joins: Vec<JoinHandle<Result<Vec<PaneReport>, String>>>) -> Result<Vec<Vec<PaneReport>>, CliError> {
+    let mut out = Vec::new();
+    for j in joins {
+        let steps = j.await.map_err(|e| CliError::Failed(format!("a pane crashed: {e}")))?;
+        out.push(steps.map_err(CliError::Failed)?);
+    }
+    Ok(out)
+}
+
+/// What a pane's driver tells the terminal view.
+pub enum Note {
+    Event(RunEvent),
+    /// Step `step` (2, 3, ...) of a tool loop starts, with these (tool, result) sent back.
+    Step { step: usize, sent: Vec<(String, String)> },
+    /// The loop stopped: the model called a tool without a canned result.
+    NoResult { tool: String },
+    /// The loop stopped after `--max-steps` with the model still calling tools.
+    MaxSteps { steps: usize },
+}
+
+/// The canned tool results and how far a loop may go.
+struct ToolLoop {
+    results: BTreeMap<String, String>,
+    max_steps: usize,
+}
+
+/// One pane, run step by step: a pane that ends with tool calls whose results were given is
+/// continued with them (that pane only), until it answers, a result is missing, or `max_steps`.
+struct Pane {
+    index: usize,
+    runner: Runner,
+    all: CancellationToken,
+    tool_loop: Arc<ToolLoop>,
+    recorder: Option<Arc<history::Recorder>>,
+    tx: Option<mpsc::UnboundedSender<(usize, Note)>>,
+}
+
+impl Pane {
+    fn note(&self, note: Note) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send((self.index, note));
+        }
+    }
+
+    /// Every step's report, in order (at least one).
+    async fn drive(self, mut spec: PaneSpec) -> Result<Vec<PaneReport>, String> {
+        let mut reports = Vec::new();
+        let mut answer = self.recorder.as_ref().and_then(|r| r.first_answer(self.index));
+        loop {
+            let step = reports.len() + 1;
+            let handle = self.runner.start_pane(spec.clone(), self.all.child_token());
+            let mut events = handle.events;
+            if self.tx.is_some() || (self.recorder.is_some() && answer.is_some()) {
+                self.pump(&mut events, answer).await;
+            } else {
+                // Nobody watches the live events: dropping the receiver lets the pane skip them.
+                drop(events);
+            }
+            let report = handle.join.await.map_err(|e| format!("a pane crashed: {e}"))?;
+            let calls = report.tool_calls.clone();
+            let done = report.error.is_some()
+                || calls.is_empty()
+                || self.tool_loop.results.is_empty()
+                || report.finish_reason == Some(FinishReason::Cancelled)
+                || self.all.is_cancelled();
+            if done {
+                reports.push(report);
+                return Ok(reports);
+            }
+            if let Some(call) = calls.iter().find(|c| !self.tool_loop.results.contains_key(&c.name)) {
+                self.note(Note::NoResult { tool: call.name.clone() });
+                reports.push(report);
+                return Ok(reports);
+            }
+            if step >= self.tool_loop.max_steps {
+                self.note(Note::MaxSteps { steps: step });
+                reports.push(report);
+                return Ok(reports);
+            }
+            spec = continue_on(spec, &report);
+            let requests: Vec<ToolCallRequest> = calls
+                .iter()
+                .map(|c| ToolCallRequest { id: c.id.clone(), name: c.name.clone(), arguments: c.arguments.clone() })
+                .collect();
+            spec.request.messages.push(Message::Assistant {
+                content: report.text.clone(),
+                tool_calls: requests,
+                provider_state: report.provider_state.clone(),
+            });
+            let mut sent = Vec::new();
+            for c in &calls {
+                let result = self.tool_loop.results[&c.name].clone();
+                spec.request.messages.push(Message::Tool { call_id: c.id.clone(), name: c.name.clone(), content: result.clone() });
+                sent.push((c.name.clone(), result));
+            }
+            answer = self.recorder.as_ref().and_then(|r| r.follow_up(self.index, &tool_results_prompt(&sent), &spec));
+            self.note(Note::Step { step: step + 1, sent });
+            reports.push(report);
+        }
+    }
+
+    /// Hand a step's events to the terminal view and to history. A fast stream delivers deltas
+    /// in bursts: each burst of text goes to history as one event (the order of events is kept).
+    async fn pump(&self, events: &mut mpsc::UnboundedReceiver<RunEvent>, answer: Option<i64>) {
+        let recording = self.recorder.as_deref().zip(answer);
+        let mut text = String::new();
+        let flush = |text: &mut String| {
+            if let Some((rec, answer)) = recording {
+                if !text.is_empty() {
+                    rec.record(answer, &RunEvent::Text { text: std::mem::take(text) });
+                }
+            }
+        };
+        while let Some(first) = events.recv().await {
+            let mut next = Some(first);
+            while let Some(event) = next {
+                if let Some((rec, answer)) = recording {
+                    match &event {
+                        RunEvent::Text { text: t } => text.push_str(t),
+                        other => {
+                            flush(&mut text);
+                            rec.record(answer, other);
+                        }
+                    }
+                }
+                self.note(Note::Event(event));
+                next = events.try_recv().ok();
+            }
+            flush(&mut text);
+        }
+    }
+}
+
+/// The next step goes to the model that answered this one (a fallback, maybe), which is the one
+/// that understands its `provider_state`; the fallbacks after it stay.
+fn continue_on(mut spec: PaneSpec, report: &PaneReport) -> PaneSpec {
+    let Some(served) = report.attempts.iter().rev().find(|a| a.error.is_none()) else { return spec };
+    let same = |t: &Target| t.endpoint.id == served.provider && t.model == served.model;
+    if same(&spec.target) {
+        return spec;
+    }
+    if let Some(k) = spec.fallbacks.iter().position(same) {
+        let rest = spec.fallbacks.split_off(k + 1);
+        spec.target = spec.fallbacks.pop().unwrap_or(spec.target);
+        spec.fallbacks = rest;
+    }
+    spec
+}
+
+/// What history shows as the prompt of a tool-loop step: the results sent back.
+pub fn tool_results_prompt(sent: &[(String, String)]) -> String {
+    let lines: Vec<String> = sent.iter().map(|(name, result)| format!("{name} → {result}")).collect();
+    format!("[tool results] {}", lines.join("\n[tool results] "))
 }
 
 pub async fn models(args: ModelsArgs) -> Result<u8, CliError> {

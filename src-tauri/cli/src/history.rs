@@ -111,10 +111,16 @@ pub fn import(args: ImportArgs) -> Result<u8, CliError> {
 }
 
 /// What `juxta compare` keeps of a run: the comparison, its panes and their answers, saved by a
-/// background writer as they stream. Failing to save never fails the run: it says so on stderr.
+/// background writer as they stream. Each further step of a tool loop is a follow-up turn of its
+/// pane only. Failing to save never fails the run: it says so on stderr.
 pub struct Recorder {
     writer: StoreWriter,
+    /// The history pane of each pane, in order.
+    panes: Vec<i64>,
+    /// The answer of each pane's first turn.
     answers: Vec<i64>,
+    shared_system: Option<String>,
+    shared: Params,
     pub comparison: i64,
 }
 
@@ -124,8 +130,8 @@ impl Recorder {
             eprintln!("juxta: this run is not saved to history: no data directory is known (set JUXTA_DATA_DIR)");
             return Ok(None);
         };
-        let (shared, system) = crate::spec::shared(args)?;
-        match Recorder::try_start(&path, prompt, system.as_deref(), &shared, specs) {
+        let shared = crate::spec::shared(args)?;
+        match Recorder::try_start(&path, prompt, shared.system, shared.params, specs) {
             Ok(r) => Ok(Some(r)),
             Err(e) => {
                 eprintln!("juxta: this run is not saved to history: {e}");
@@ -137,8 +143,8 @@ impl Recorder {
     fn try_start(
         path: &std::path::Path,
         prompt: &str,
-        shared_system: Option<&str>,
-        shared: &Params,
+        shared_system: Option<String>,
+        shared: Params,
         specs: &[PaneSpec],
     ) -> Result<Recorder, store::StoreError> {
         let writer = StoreWriter::start(path)?;
@@ -148,54 +154,58 @@ impl Recorder {
                 id: None,
                 provider: spec.target.endpoint.id.clone(),
                 model: spec.target.model.clone(),
-                settings: pane_settings(spec, shared_system, shared),
+                settings: pane_settings(spec, shared_system.as_deref(), &shared),
             })
             .collect();
         let recorded = writer.record_turn(&TurnToRecord {
             comparison: None,
             prompt: prompt.to_string(),
-            system: shared_system.unwrap_or_default().to_string(),
+            system: shared_system.clone().unwrap_or_default(),
             params: shared.clone(),
             panes,
             only_pane: false,
         })?;
         let answers = recorded.panes.iter().map(|&(_, answer)| answer).collect();
-        let comparison = recorded.comparison;
-        Ok(Recorder { writer, answers, comparison })
+        let panes = recorded.panes.iter().map(|&(pane, _)| pane).collect();
+        Ok(Recorder { writer, panes, answers, shared_system, shared, comparison: recorded.comparison })
+    }
+
+    /// The answer that records pane `pane`'s first step.
+    pub fn first_answer(&self, pane: usize) -> Option<i64> {
+        self.answers.get(pane).copied()
+    }
+
+    /// Record a further step of a tool loop: a follow-up turn of pane `pane` only, whose prompt
+    /// is `prompt` (what was sent back). Returns the answer that records it; none when it could
+    /// not be saved (said on stderr).
+    pub fn follow_up(&self, pane: usize, prompt: &str, spec: &PaneSpec) -> Option<i64> {
+        let id = *self.panes.get(pane)?;
+        let turn = TurnToRecord {
+            comparison: Some(self.comparison),
+            prompt: prompt.to_string(),
+            system: self.shared_system.clone().unwrap_or_default(),
+            params: self.shared.clone(),
+            panes: vec![TurnPane {
+                id: Some(id),
+                provider: spec.target.endpoint.id.clone(),
+                model: spec.target.model.clone(),
+                settings: pane_settings(spec, self.shared_system.as_deref(), &self.shared),
+            }],
+            only_pane: true,
+        };
+        // A short wait for the writer thread; the other panes run on other workers meanwhile.
+        match tokio::task::block_in_place(|| self.writer.record_turn(&turn)) {
+            Ok(recorded) => recorded.panes.first().map(|&(_, answer)| answer),
+            Err(e) => {
+                eprintln!("juxta: a tool-loop step of pane {} is not saved to history: {e}", pane + 1);
+                None
+            }
+        }
     }
 
     /// Non-blocking: the writer thread does the disk work.
-    pub fn record(&self, pane: usize, event: &RunEvent) {
-        if let Some(&answer) = self.answers.get(pane) {
-            self.writer.record(answer, event);
-        }
-    }
-
-    /// Record every event of one pane until it ends. A fast stream delivers deltas in bursts:
-    /// each burst of text is handed to the writer as one event, which keeps history's cost per
-    /// token small (the order of events is kept).
-    pub async fn record_all(&self, pane: usize, events: &mut tokio::sync::mpsc::UnboundedReceiver<RunEvent>) {
-        let mut text = String::new();
-        while let Some(first) = events.recv().await {
-            let mut next = Some(first);
-            while let Some(event) = next {
-                match event {
-                    RunEvent::Text { text: t } => text.push_str(&t),
-                    other => {
-                        self.record_text(pane, &mut text);
-                        self.record(pane, &other);
-                    }
-                }
-                next = events.try_recv().ok();
-            }
-            self.record_text(pane, &mut text);
-        }
-    }
-
-    fn record_text(&self, pane: usize, text: &mut String) {
-        if !text.is_empty() {
-            self.record(pane, &RunEvent::Text { text: std::mem::take(text) });
-        }
+    pub fn record(&self, answer: i64, event: &RunEvent) {
+        self.writer.record(answer, event);
     }
 
     /// Wait until everything is on disk; say so if something could not be saved.

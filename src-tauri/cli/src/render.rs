@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use juxta_engine::run::{PaneReport, RunEvent};
+use juxta_engine::validate::SchemaCheck;
 use juxta_engine::FinishReason;
 
 pub struct Renderer {
@@ -20,6 +21,7 @@ const DIM: &str = "\x1b[2m";
 const BOLD: &str = "\x1b[1m";
 const RED: &str = "\x1b[31m";
 const YELLOW: &str = "\x1b[33m";
+const GREEN: &str = "\x1b[32m";
 const RESET: &str = "\x1b[0m";
 const PALETTE: [&str; 6] = ["\x1b[36m", "\x1b[35m", "\x1b[32m", "\x1b[34m", "\x1b[33m", "\x1b[91m"];
 
@@ -51,8 +53,16 @@ impl Renderer {
             RunEvent::Text { text } => self.stream(i, text, false),
             RunEvent::Reasoning { text } => self.stream(i, text, true),
             RunEvent::ToolCall { call } => {
-                let line = format!("tool call {}({})", call.name, call.arguments);
-                self.note(i, &self.paint(YELLOW, &line));
+                let line = self.paint(YELLOW, &format!("tool call {}({})", call.name, call.arguments));
+                let verdict = match &call.check {
+                    Some(check) => format!(" {}", self.verdict(check)),
+                    None => String::new(),
+                };
+                self.note(i, &format!("{line}{verdict}"));
+            }
+            RunEvent::Queued { provider, limit } => {
+                let line = format!("queued: {provider} runs {limit} at a time");
+                self.note(i, &self.paint(DIM, &line));
             }
             RunEvent::Retry { error, wait_ms, .. } => {
                 let status = error.status.map(|s| format!(" HTTP {s}")).unwrap_or_default();
@@ -63,9 +73,49 @@ impl Renderer {
                 let line = format!("falling back to {to_provider}:{to_model} ({reason})");
                 self.note(i, &self.paint(YELLOW, &line));
             }
-            RunEvent::Done { .. } => self.flush_line(i),
+            RunEvent::Done { report } => {
+                self.flush_line(i);
+                if let Some(s) = &report.structured {
+                    let line = format!("schema {}", self.verdict(&s.check));
+                    self.note(i, &line);
+                }
+            }
             _ => {}
         }
+    }
+
+    /// `✓ valid`, or `✗ PATH: MESSAGE` for the first violation (`(root)` for the value itself).
+    fn verdict(&self, check: &SchemaCheck) -> String {
+        if check.valid {
+            return self.paint(GREEN, "✓ valid");
+        }
+        let text = match check.violations.first() {
+            Some(v) => {
+                let path = if v.path.is_empty() { "(root)" } else { v.path.as_str() };
+                format!("✗ {path}: {}", v.message)
+            }
+            None => "✗ invalid".to_string(),
+        };
+        self.paint(RED, &text)
+    }
+
+    /// Step `step` of a tool loop starts: what was sent back.
+    pub fn step(&mut self, i: usize, step: usize, sent: &[(String, String)]) {
+        let results: Vec<String> = sent.iter().map(|(name, result)| format!("{name} → {}", short(result))).collect();
+        let line = format!("step {step}: sent {}", results.join(", "));
+        self.note(i, &self.paint(BOLD, &line));
+    }
+
+    /// The loop stopped at a call of a tool without a canned result.
+    pub fn no_result(&mut self, i: usize, tool: &str) {
+        let line = format!("stopped: no result for tool {tool} (give one with --tool-result {tool}=JSON)");
+        self.note(i, &self.paint(YELLOW, &line));
+    }
+
+    /// The loop stopped at `--max-steps`.
+    pub fn max_steps(&mut self, i: usize, steps: usize) {
+        let line = format!("stopped after {steps} steps: the model still calls tools (raise --max-steps)");
+        self.note(i, &self.paint(YELLOW, &line));
     }
 
     /// Text or reasoning deltas.
@@ -128,11 +178,15 @@ impl Renderer {
     }
 
     /// The end of the run: one metrics line per pane, in order.
-    pub fn summary(&mut self, reports: &[PaneReport]) {
+    /// `steps[i]`: how many requests pane `i` made (more than one in a tool loop).
+    pub fn summary(&mut self, reports: &[PaneReport], steps: &[usize]) {
         let _ = writeln!(self.out);
         for (i, r) in reports.iter().enumerate() {
             let label = self.label(i);
-            let line = self.summary_line(r);
+            let mut line = self.summary_line(r);
+            if let Some(&n) = steps.get(i).filter(|n| **n > 1) {
+                line.push_str(&format!(" · {n} steps"));
+            }
             let _ = writeln!(self.out, "{label} {line}");
         }
         let _ = self.out.flush();
@@ -189,6 +243,16 @@ impl Renderer {
 /// The name a value has in `--json` output (`rate_limited`, `tool_calls`).
 fn name<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+}
+
+/// A tool result on one line, cut at 80 characters.
+fn short(text: &str) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > 80 {
+        format!("{}…", line.chars().take(79).collect::<String>())
+    } else {
+        line
+    }
 }
 
 fn ms(v: f64) -> String {

@@ -63,9 +63,9 @@ fn args(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
-const PANE_KEYS: [&str; 16] = [
-    "attempts", "cost_usd", "error", "finish_reason", "mapping", "metrics", "model", "provider", "raw_finish_reason",
-    "reasoning", "served_by", "served_model", "substituted", "text", "tool_calls", "usage",
+const PANE_KEYS: [&str; 17] = [
+    "attempts", "cost_usd", "error", "finish_reason", "mapping", "metrics", "model", "provider", "queued_ms",
+    "raw_finish_reason", "reasoning", "served_by", "served_model", "substituted", "text", "tool_calls", "usage",
 ];
 
 #[tokio::test(flavor = "multi_thread")]

@@ -155,6 +155,7 @@ impl std::str::FromStr for ReasoningEffort {
 
 /// A function the model may call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ToolSpec {
     pub name: String,
     #[serde(default)]
@@ -165,6 +166,7 @@ pub struct ToolSpec {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "name", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ToolChoice {
     Auto,
     None,
@@ -174,10 +176,12 @@ pub enum ToolChoice {
 
 /// Ask for JSON matching a schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ResponseFormat {
     pub name: String,
     pub schema: Value,
     #[serde(default = "yes")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<bool>"))]
     pub strict: bool,
 }
 

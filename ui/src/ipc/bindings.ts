@@ -15,9 +15,17 @@ export type ProviderView = { id: string, name: string, protocol: Protocol, base_
 /**
  * Added by the user, not a bundled preset.
  */
-custom: boolean, extra_headers: { [key in string]: string }, key: KeyStatus, };
+custom: boolean, extra_headers: { [key in string]: string }, 
+/**
+ * At most this many panes at once on this provider (the others queue); none = no limit.
+ */
+max_concurrent: number | null, key: KeyStatus, };
 
-export type CustomProvider = { id: string, name: string, protocol: Protocol, base_url: string, extra_headers: { [key in string]: string }, };
+export type CustomProvider = { id: string, name: string, protocol: Protocol, base_url: string, extra_headers: { [key in string]: string }, 
+/**
+ * Panes at once on this provider (a local server that answers one at a time: 1); none = no limit.
+ */
+max_concurrent?: number, };
 
 export type ModelInfo = { 
 /**
@@ -48,11 +56,70 @@ provider_state?: JsonValue, } | { "role": "tool", call_id: string, name: string,
 
 export type TargetRef = { provider: string, model: string, };
 
+export type ToolSpec = { name: string, description: string, 
+/**
+ * JSON Schema of the arguments object.
+ */
+parameters: JsonValue, };
+
+export type ToolChoice = { "type": "auto" } | { "type": "none" } | { "type": "required" } | { "type": "tool", "name": string };
+
+export type ResponseFormat = { name: string, schema: JsonValue, strict?: boolean, };
+
+export type DataCollection = "allow" | "deny";
+
+export type Routing = { 
+/**
+ * Upstreams to try first, in order (`anthropic`, `google-vertex`, ...).
+ */
+order?: Array<string>, 
+/**
+ * Whether other upstreams may serve when those fail (OpenRouter's default: yes).
+ */
+allow_fallbacks?: boolean, 
+/**
+ * Only upstreams that support every parameter sent.
+ */
+require_parameters?: boolean, 
+/**
+ * `allow` or `deny`: whether upstreams that may store or train on prompts are used.
+ */
+data_collection?: DataCollection, 
+/**
+ * Only zero-data-retention upstreams.
+ */
+zdr?: boolean, 
+/**
+ * Allowed quantizations (`fp8`, `bf16`, `int4`, ...).
+ */
+quantizations?: Array<string>, 
+/**
+ * `price`, `throughput` or `latency`.
+ */
+sort?: string, };
+
 export type PaneRequest = { provider: string, model: string, system: string | null, messages: Array<Message>, params: Params, fallbacks: Array<TargetRef>, 
 /**
  * The history answer this pane's events are saved to (from `record_turn`); none in private mode.
  */
-answer_id?: number, };
+answer_id?: number, 
+/**
+ * Functions every pane may call (the shared tools editor).
+ */
+tools?: Array<ToolSpec>, tool_choice?: ToolChoice, 
+/**
+ * The JSON Schema the answer must follow.
+ */
+response_format?: ResponseFormat, 
+/**
+ * OpenRouter's routing between upstreams (reported as unsupported elsewhere).
+ */
+routing?: Routing, 
+/**
+ * Speak this protocol to the provider instead of its own (OpenAI's Responses API for an
+ * OpenAI-protocol provider).
+ */
+protocol?: Protocol, };
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "error" | "cancelled" | "other";
 
@@ -74,7 +141,33 @@ to?: JsonValue, reason: string, };
 
 export type PaneError = { kind: ErrorKind, status: number | null, message: string, retryable: boolean, };
 
-export type ToolCallOut = { id: string, name: string, arguments: JsonValue, };
+export type Violation = { 
+/**
+ * A JSON pointer into the value (`/city`, `` for the value itself).
+ */
+path: string, message: string, };
+
+export type SchemaCheck = { valid: boolean, violations: Array<Violation>, };
+
+export type StructuredSource = "text" | "text_in_fence" | "tool_call";
+
+export type StructuredCheck = { 
+/**
+ * Where the JSON came from: `text` (the answer), `text_in_fence` (the answer wrapped in a
+ * ``` fence, which a strict parser would reject), or `tool_call` (a forced tool call, as
+ * Anthropic's emulation does).
+ */
+source: StructuredSource, 
+/**
+ * The parsed value, when the answer was JSON at all.
+ */
+parsed: unknown, check: SchemaCheck, };
+
+export type ToolCallOut = { id: string, name: string, arguments: JsonValue, 
+/**
+ * The arguments checked against the tool's schema (absent when no tools were given).
+ */
+check?: SchemaCheck, };
 
 export type UsageOut = { input_tokens: number, output_tokens: number, reasoning_tokens: number, cached_tokens: number, };
 
@@ -127,9 +220,18 @@ served_by: string | null,
  * True when the answer came from a different model than the one asked for: a fallback,
  * or a provider serving another model (not a dated snapshot of the same one).
  */
-substituted: boolean, text: string, reasoning: string, tool_calls: Array<ToolCallOut>, finish_reason: FinishReason | null, raw_finish_reason: string | null, usage: UsageOut | null, metrics: Metrics, cost_usd: number | null, attempts: Array<Attempt>, mapping: Array<MappingEntry>, error: PaneError | null, };
+substituted: boolean, text: string, reasoning: string, tool_calls: Array<ToolCallOut>, finish_reason: FinishReason | null, raw_finish_reason: string | null, usage: UsageOut | null, metrics: Metrics, 
+/**
+ * Time spent waiting for a free slot on a provider with a concurrency limit (not part of
+ * TTFT or total time, which start when the request is sent).
+ */
+queued_ms: number, cost_usd: number | null, attempts: Array<Attempt>, mapping: Array<MappingEntry>, error: PaneError | null, 
+/**
+ * The answer checked against the response schema, when one was asked for.
+ */
+structured?: StructuredCheck, };
 
-export type PaneEvent = { "type": "request", attempt: number, provider: string, model: string, url: string, headers: Array<[string, string]>, body: JsonValue, mapping: Array<MappingEntry>, } | { "type": "connected", attempt: number, status: number, } | { "type": "delta", text: string, reasoning: string, } | { "type": "tool_call_delta", index: number, id: string | null, name: string | null, arguments: string, } | { "type": "tool_call", call: ToolCallOut, } | { "type": "usage", usage: UsageOut, } | { "type": "raw", text: string, } | { "type": "retry", attempt: number, error: PaneError, wait_ms: number, } | { "type": "fallback", from_provider: string, from_model: string, to_provider: string, to_model: string, reason: string, } | { "type": "done", report: PaneReport, provider_state: JsonValue | null, };
+export type PaneEvent = { "type": "request", attempt: number, provider: string, model: string, url: string, headers: Array<[string, string]>, body: JsonValue, mapping: Array<MappingEntry>, } | { "type": "connected", attempt: number, status: number, } | { "type": "queued", provider: string, limit: number, } | { "type": "delta", text: string, reasoning: string, } | { "type": "tool_call_delta", index: number, id: string | null, name: string | null, arguments: string, } | { "type": "tool_call", call: ToolCallOut, } | { "type": "usage", usage: UsageOut, } | { "type": "raw", text: string, } | { "type": "retry", attempt: number, error: PaneError, wait_ms: number, } | { "type": "fallback", from_provider: string, from_model: string, to_provider: string, to_model: string, reason: string, } | { "type": "done", report: PaneReport, provider_state: JsonValue | null, };
 
 export type PaneSettings = { system?: string, params: Params, fallbacks?: Array<TargetRef>, };
 

@@ -89,6 +89,11 @@ export function stopAll(): Promise<void> {
   return invoke<void>('stop_all');
 }
 
+/** Resolves when `schema` is a usable JSON Schema; rejects with the first problem. */
+export function checkSchema(schema: unknown): Promise<void> {
+  return invoke<void>('check_schema', { schema });
+}
+
 // ---- History (SQLite in Rust; every run is recorded unless private mode is on) -------------------
 
 /** Records a turn before its panes start; the ids go into each pane's `answer_id`. Null in private mode. */

@@ -11,6 +11,7 @@ export function provider(over: Partial<ProviderView> = {}): ProviderView {
     key_env: 'OPENAI_API_KEY',
     custom: false,
     extra_headers: {},
+    max_concurrent: null,
     key: { state: 'absent' },
     ...over,
   };
@@ -30,6 +31,7 @@ export function report(over: Partial<PaneReport> = {}): PaneReport {
     raw_finish_reason: 'stop',
     usage: { input_tokens: 12, output_tokens: 34, reasoning_tokens: 0, cached_tokens: 0 },
     metrics: { ttft_ms: 420, total_ms: 1234, output_tokens_per_s: 27.5, estimated: false },
+    queued_ms: 0,
     cost_usd: 0.000123,
     attempts: [{ provider: 'openai', model: 'gpt-4o', status: 200, error: null, waited_ms: 0 }],
     mapping: [],

@@ -38,6 +38,12 @@ impl Protocol {
         }
     }
 
+    /// Whether a provider that speaks `self` can be asked over `other` instead, at the same base
+    /// URL with the same key (OpenAI's Responses API beside its Chat Completions).
+    pub fn switchable_to(self, other: Protocol) -> bool {
+        self == other
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Protocol::OpenAiChat => "openai",

@@ -150,6 +150,9 @@ describe('Providers screen', () => {
     await fireEvent.click(within(form).getByRole('button', { name: '+ Header' }));
     await fireEvent.input(within(form).getByLabelText('Header 1 name'), { target: { value: 'X-Team' } });
     await fireEvent.input(within(form).getByLabelText('Header 1 value'), { target: { value: 'research' } });
+    await fireEvent.input(within(form).getByLabelText('Panes at once'), { target: { value: 'two' } });
+    expect((within(form).getByRole('button', { name: 'Save provider' }) as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(within(form).getByLabelText('Panes at once'), { target: { value: '1' } });
     await fireEvent.click(within(form).getByRole('button', { name: 'Save provider' }));
     expect(saveCustomProvider).toHaveBeenCalledWith({
       id: 'my-vllm-box',
@@ -157,6 +160,7 @@ describe('Providers screen', () => {
       protocol: 'anthropic',
       base_url: 'http://10.0.0.5:8000/v1',
       extra_headers: { 'X-Team': 'research' },
+      max_concurrent: 1,
     });
     await waitFor(() => expect(row('my-vllm-box')).toBeTruthy());
     expect(screen.queryByTestId('custom-provider-form')).toBeNull();

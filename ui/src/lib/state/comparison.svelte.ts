@@ -12,10 +12,23 @@ import {
   type PaneSettings,
   type Params,
   type RecordedTurn,
+  type ToolCallRequest,
 } from '../../ipc';
 import { effectiveParams, effectiveSystem, withParam, type Overrides, type ParamKey } from './params';
 import type { SavedLayout } from './persist';
 import { applyEvent, isActive, isFinished, markStarted, markStartFailed, markStopping, newRun, type PaneRun, type PaneStatus } from './run';
+import {
+  cannedResult,
+  callsOf,
+  emptyToolSettings,
+  responseFormat,
+  resultsSummary,
+  toolChoice,
+  toolMessages,
+  toolSpecs,
+  type ToolResult,
+  type ToolSettings,
+} from '../tools/tools';
 
 /** One user message and the run that answers it. */
 export interface Turn {
@@ -24,6 +37,8 @@ export interface Turn {
   run: PaneRun;
   /** The history answer this turn is saved to; null in private mode or when recording failed. */
   answerId: number | null;
+  /** A tool-result turn: these results were sent instead of a user message (`user` summarises them). */
+  toolResults?: ToolResult[];
 }
 
 let nextKey = 1;
@@ -103,6 +118,16 @@ export class PaneModel {
     this.overrides = fallbacks && fallbacks.length > 0 ? { ...rest, fallbacks } : rest;
   }
 
+  setRouting(routing: Overrides['routing']): void {
+    const { routing: _old, ...rest } = this.overrides;
+    this.overrides = routing ? { ...rest, routing } : rest;
+  }
+
+  setProtocol(protocol: Overrides['protocol']): void {
+    const { protocol: _old, ...rest } = this.overrides;
+    this.overrides = protocol ? { ...rest, protocol } : rest;
+  }
+
   /** Forgets the history link (a new comparison makes new history panes). */
   detachHistory(): void {
     this.historyPaneId = null;
@@ -128,13 +153,28 @@ export function conversation(turns: Turn[]): Message[] {
     const text = report ? report.text || turn.run.text : turn.run.text;
     const toolCalls = (report?.tool_calls ?? []).map((c) => ({ id: c.id, name: c.name, arguments: c.arguments }));
     if (!isFinished(turn.run.status) || (text === '' && toolCalls.length === 0)) continue;
-    messages.push({ role: 'user', content: turn.user });
+    if (turn.toolResults) messages.push(...toolMessages(turn.toolResults));
+    else messages.push({ role: 'user', content: turn.user });
     const assistant: Message = { role: 'assistant', content: text };
     if (toolCalls.length > 0) assistant.tool_calls = toolCalls;
     if (turn.run.providerState !== null) assistant.provider_state = turn.run.providerState;
     messages.push(assistant);
   }
   return messages;
+}
+
+/** How many tool-result turns in a row end the pane's conversation (the steps of the current loop). */
+export function toolSteps(turns: Turn[]): number {
+  let n = 0;
+  for (let i = turns.length - 1; i >= 0 && turns[i].toolResults; i--) n++;
+  return n;
+}
+
+/** The calls of the pane's last answer that still wait for a result (none once results were sent). */
+export function pendingCalls(pane: PaneModel): ToolCallRequest[] {
+  const turn = pane.current;
+  if (!turn || turn.run.status !== 'done') return [];
+  return callsOf(turn.run.report);
 }
 
 export type FieldName = ParamKey | 'system' | 'fallbacks';
@@ -152,6 +192,8 @@ export class Comparison {
   historyVersion: number = $state(0);
   /** A saved comparison on display: nothing runs until it is continued or forked. */
   readonly = false;
+  /** Tools, tool choice and the response schema shared by every pane. */
+  tools: ToolSettings = $state(emptyToolSettings());
 
   get running(): boolean {
     return this.panes.some((p) => p.running);
@@ -195,15 +237,25 @@ export class Comparison {
 
   /** The request a pane sends for `messages` (the conversation ending with the new user message). */
   request(pane: PaneModel, messages: Message[]): PaneRequest {
-    // A plain object (no reactive proxies) crosses the IPC boundary.
-    return $state.snapshot({
+    const settings = $state.snapshot(this.tools) as ToolSettings;
+    const tools = toolSpecs(settings);
+    const request: PaneRequest = {
       provider: pane.provider,
       model: pane.model,
       system: effectiveSystem(this.system, pane.overrides),
       messages,
       params: effectiveParams(this.shared, pane.overrides.params),
       fallbacks: pane.overrides.fallbacks ?? [],
-    }) as PaneRequest;
+    };
+    if (tools.length > 0) request.tools = tools;
+    const choice = toolChoice(settings, tools);
+    if (choice) request.tool_choice = choice;
+    const format = responseFormat(settings);
+    if (format) request.response_format = format;
+    if (pane.overrides.routing) request.routing = pane.overrides.routing;
+    if (pane.overrides.protocol) request.protocol = pane.overrides.protocol;
+    // A plain object (no reactive proxies) crosses the IPC boundary.
+    return $state.snapshot(request) as PaneRequest;
   }
 
   /** Runs the prompt from scratch in every pane (previous conversations are discarded): a new history comparison. */
@@ -228,12 +280,40 @@ export class Comparison {
     return true;
   }
 
+  /** Sends the results of `pane`'s pending tool calls; the pane continues its answer. */
+  sendToolResults(pane: PaneModel, results: ToolResult[]): boolean {
+    if (this.readonly || pane.running || results.length === 0) return false;
+    void this.dispatch([pane], resultsSummary(results), true, results);
+    return true;
+  }
+
+  /** The canned results for every pending call of `pane`, or null when some tool has none. */
+  cannedResults(pane: PaneModel): ToolResult[] | null {
+    const calls = pendingCalls(pane);
+    const results: ToolResult[] = [];
+    for (const call of calls) {
+      const content = cannedResult(this.tools, call.name);
+      if (content === undefined) return null;
+      results.push({ call_id: call.id, name: call.name, content });
+    }
+    return results.length > 0 ? results : null;
+  }
+
+  /** Continues by itself while every call has a canned result, up to the step limit. */
+  private autoContinue(pane: PaneModel): void {
+    if (!this.tools.autoContinue || toolSteps(pane.turns) >= this.tools.maxSteps) return;
+    const results = this.cannedResults(pane);
+    if (results) this.sendToolResults(pane, results);
+  }
+
   /** Shows the turns at once (queued), records them in one call, then starts each pane with its answer id. */
-  private async dispatch(panes: PaneModel[], text: string, onlyPane: boolean): Promise<void> {
+  private async dispatch(panes: PaneModel[], text: string, onlyPane: boolean, toolResults?: ToolResult[]): Promise<void> {
     const pending = panes.map((pane) => {
-      const messages: Message[] = [...conversation(pane.turns), { role: 'user', content: text }];
+      const next: Message[] = toolResults ? toolMessages(toolResults) : [{ role: 'user', content: text }];
+      const messages: Message[] = [...conversation(pane.turns), ...next];
       const request = this.request(pane, messages);
       const turn: Turn = { id: newTurnId(), user: text, run: newRun(), answerId: null };
+      if (toolResults) turn.toolResults = toolResults;
       pane.turns = [...pane.turns, turn];
       return { pane, turnId: turn.id, request };
     });
@@ -305,6 +385,7 @@ export class Comparison {
   private turnEnded(pane: PaneModel, turnId: number): void {
     const recorded = pane.turns.find((t) => t.id === turnId)?.answerId != null;
     if (recorded && !this.running) this.historyVersion++;
+    if (pane.current?.id === turnId) this.autoContinue(pane);
   }
 
   private async callStop(id: number): Promise<void> {

@@ -1,5 +1,5 @@
 // Shared parameters, per-pane overrides, and what a pane actually sends (pure, no runes).
-import type { Params, ReasoningEffort, TargetRef } from '../../ipc';
+import type { Params, Protocol, ReasoningEffort, Routing, TargetRef } from '../../ipc';
 
 export type ParamKey = keyof Params;
 
@@ -10,6 +10,10 @@ export interface Overrides {
   params: Params;
   /** Tried in order when the pane's model fails before answering. */
   fallbacks?: TargetRef[];
+  /** OpenRouter's routing between upstreams (other providers report it as unsupported). */
+  routing?: Routing;
+  /** Another protocol of the same provider (OpenAI's Responses API). */
+  protocol?: Protocol;
 }
 
 export type FieldKind = 'decimal' | 'integer' | 'stop' | 'effort';

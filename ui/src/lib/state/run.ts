@@ -1,5 +1,5 @@
 // One run of one pane (one turn), and the pure reducer that folds PaneEvents into it.
-import type { JsonValue, MappingEntry, PaneError, PaneEvent, PaneReport, ToolCallOut, UsageOut } from '../../ipc';
+import type { JsonValue, MappingEntry, PaneError, PaneEvent, PaneReport, SchemaCheck, ToolCallOut, UsageOut } from '../../ipc';
 
 /** The status word of a pane (also its `data-status` attribute). */
 export type PaneStatus =
@@ -50,6 +50,8 @@ export interface ToolCallView {
   id: string | null;
   name: string | null;
   arguments: string;
+  /** The arguments checked against the tool's schema, once the call is complete (none without tools). */
+  check?: SchemaCheck | null;
 }
 
 export interface PaneRun {
@@ -71,6 +73,8 @@ export interface PaneRun {
   paneId: number | null;
   /** The user asked to stop; `done` has not arrived yet. */
   stopping: boolean;
+  /** Waiting for a free slot on a provider that runs `limit` answers at a time. */
+  queuedBehind: { provider: string; limit: number } | null;
 }
 
 export function newRun(): PaneRun {
@@ -89,6 +93,7 @@ export function newRun(): PaneRun {
     startError: null,
     paneId: null,
     stopping: false,
+    queuedBehind: null,
   };
 }
 
@@ -126,10 +131,10 @@ function upsertToolCall(calls: ToolCallView[], call: ToolCallOut): ToolCallView[
   const at = calls.findIndex((c) => c.id === call.id);
   if (at >= 0) {
     const next = calls.slice();
-    next[at] = { ...next[at], id: call.id, name: call.name, arguments: args };
+    next[at] = { ...next[at], id: call.id, name: call.name, arguments: args, check: call.check ?? null };
     return next;
   }
-  return [...calls, { index: calls.length, id: call.id, name: call.name, arguments: args }];
+  return [...calls, { index: calls.length, id: call.id, name: call.name, arguments: args, check: call.check ?? null }];
 }
 
 /** How a finished report reads as a status word. */
@@ -154,8 +159,10 @@ export function applyEvent(run: PaneRun, event: PaneEvent): PaneRun {
         status: null,
         raw: '',
       };
-      return { ...run, status: 'connecting', attempts: [...run.attempts, attempt] };
+      return { ...run, status: 'connecting', queuedBehind: null, attempts: [...run.attempts, attempt] };
     }
+    case 'queued':
+      return { ...run, status: 'queued', queuedBehind: { provider: event.provider, limit: event.limit } };
     case 'connected': {
       const next = withLastAttempt(run, (a) => ({ ...a, status: event.status }));
       return { ...next, status: 'waiting' };
@@ -195,7 +202,13 @@ export function applyEvent(run: PaneRun, event: PaneEvent): PaneRun {
       const report = event.report;
       let toolCalls = run.toolCalls;
       if (report.tool_calls.length > 0) {
-        toolCalls = report.tool_calls.map((c, index) => ({ index, id: c.id, name: c.name, arguments: JSON.stringify(c.arguments) }));
+        toolCalls = report.tool_calls.map((c, index) => ({
+          index,
+          id: c.id,
+          name: c.name,
+          arguments: JSON.stringify(c.arguments),
+          check: c.check ?? null,
+        }));
       }
       return {
         ...run,
@@ -208,6 +221,7 @@ export function applyEvent(run: PaneRun, event: PaneEvent): PaneRun {
         report,
         providerState: event.provider_state,
         stopping: false,
+        queuedBehind: null,
       };
     }
   }
@@ -231,8 +245,11 @@ export function statusLabel(run: PaneRun | undefined): string {
   switch (run.status) {
     case 'idle':
       return 'ready';
-    case 'queued':
-      return `queued${stopping}`;
+    case 'queued': {
+      const q = run.queuedBehind;
+      const why = q ? `: ${q.provider} runs ${q.limit} at a time` : '';
+      return `queued${why}${stopping}`;
+    }
     case 'connecting': {
       const attempt = run.attempts.at(-1);
       return `connecting${attempt && attempt.attempt > 1 ? ` (attempt ${attempt.attempt})` : ''}${stopping}`;
