@@ -155,7 +155,8 @@ def main():
     driver_proc, driver = start_driver()
     app = App(driver)
     try:
-        run(app, url_a, url_b)
+        a, b = run(app, url_a, url_b)
+        tools_comparison(app, a, b)
         # Quit the app (the session's end closes it), start it again: the run is in history.
         driver.quit()
         driver = start_session()
@@ -261,6 +262,57 @@ def run(app, url_a, url_b):
     item = wait_for("the run in the history sidebar", lambda: [i for i in app.tids("history-item") if title(app, i) == PROMPT])
     log(f"the run is in history: {title(app, item[0])!r}")
     STATE["partial"] = partial
+    return a, b
+
+
+TOOLS_PROMPT = "What is the weather in Paris? Use the tool."
+
+
+def tools_comparison(app, a, b):
+    """Three panes offered one tool with a canned result: two loop to their answer on their own,
+    one keeps calling with arguments that break the schema until the step limit hands it to the user."""
+    d = app.d
+    for button in d.find_elements(By.CSS_SELECTOR, '[data-testid="pane"] header button'):
+        button.click()
+    wait_for("no panes", lambda: not app.panes())
+    app.add_pane(a, "tool-loop@steps=1")
+    app.add_pane(b, "tool-loop@steps=1,rate=80")
+    app.add_pane(a, "tools@invalid=1")
+    d.find_element(By.CSS_SELECTOR, '[data-testid="model-picker"] button.ghost:not(.model-option)').click()  # Done
+    assert len(app.panes()) == 3, app.statuses()
+
+    app.click("tools-toggle")
+    Select(app.tid("add-tool")).select_by_value("get_weather")
+    wait_for("the example tool's schema checked", lambda: "valid JSON Schema" in app.tid("tool-problem").text)
+    prompt = app.tid("prompt-input")
+    prompt.clear()
+    prompt.send_keys(TOOLS_PROMPT)
+    app.click("run-button")
+
+    def answered(i):
+        return app.statuses()[i] == "done" and "After 1 tool results" in app.tid("pane-text", app.panes()[i]).text
+
+    wait_for("both looping panes answered with the canned result", lambda: answered(0) and answered(1), timeout=30)
+    for i in (0, 1):
+        pane = app.panes()[i]
+        assert "sunny" in app.tid("pane-text", pane).text, "the canned result reached the model"
+        calls = app.tids("tool-call", pane)
+        assert calls and all(c.get_attribute("data-valid") == "true" for c in calls), "its call matched the schema"
+    # The third pane's arguments break the schema; it keeps calling until the step limit (4).
+    third = lambda: app.panes()[2]
+    wait_for("the step limit handing the third pane to the user", lambda: app.tids("tool-results", third()), timeout=30)
+    verdicts = [c.get_attribute("data-valid") for c in app.tids("tool-call", third())]
+    assert verdicts and set(verdicts) == {"false"}, verdicts
+    check = app.tid("tool-call-check", third()).text
+    assert "/city" in check, check
+    assert "4-step limit" in app.tid("tool-results", third()).text
+    app.click("pane-inspector-toggle", app.panes()[0])
+    inspector = wait_for("the inspector", lambda: app.tid("inspector", app.panes()[0]))
+    assert '"tools"' in inspector.text and "get_weather" in inspector.text, "the request carried the tool"
+    app.click("pane-inspector-toggle", app.panes()[0])
+    time.sleep(1)  # the DOM is ready before WebKit has painted it
+    subprocess.run(["import", "-window", "root", str(LOGS / "tools.png")], check=True)
+    log("tools: two panes looped to their answer with the canned result; the invalid one stopped at the step limit")
 
 
 PROMPT = "Explain what a side-by-side model comparison shows."
