@@ -44,13 +44,22 @@ fn stream(protocol: Protocol, events: usize) -> Vec<u8> {
                 ));
             }
         }
+        Protocol::Ollama => {
+            for i in 0..events {
+                out.push_str(&format!(
+                    "{{\"model\":\"llama3.2\",\"created_at\":\"2025-06-01T10:00:00.123456789Z\",\"message\":{{\"role\":\"assistant\",\"content\":\"{}\"}},\"done\":false}}\n",
+                    words[i % words.len()]
+                ));
+            }
+            out.push_str("{\"model\":\"llama3.2\",\"created_at\":\"2025-06-01T10:00:09Z\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":10,\"eval_count\":100,\"eval_duration\":900000000}\n");
+        }
     }
     out.into_bytes()
 }
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode");
-    for protocol in [Protocol::OpenAiChat, Protocol::Anthropic, Protocol::Gemini] {
+    for protocol in [Protocol::OpenAiChat, Protocol::Anthropic, Protocol::Gemini, Protocol::Ollama] {
         let body = stream(protocol, 20_000);
         // Sanity: the stream decodes to an answer and a clean finish.
         let events = decode_all(protocol, &body);

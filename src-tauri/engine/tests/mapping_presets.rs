@@ -77,6 +77,15 @@ fn every_preset_maps_every_parameter_with_a_reason() {
                 // The token limit goes out under the name this server takes.
                 assert!(body.get("max_tokens").is_some() || body.get("max_completion_tokens").is_some(), "{}: {body}", p.id);
             }
+            Protocol::Ollama => {
+                assert!(wire.url.ends_with("/api/chat"), "{}: {}", p.id, wire.url);
+                assert_eq!(body["messages"][0], serde_json::json!({"role": "system", "content": "Be brief."}), "{}", p.id);
+                assert_eq!(body["options"]["num_predict"], 2000, "{}", p.id);
+                assert!(has("max_output_tokens", MappingAction::Renamed), "{}: {:?}", p.id, mapped.report);
+                // a model that does not think is not sent `think` (Ollama would reject it)
+                assert!(body.get("think").is_none(), "{}", p.id);
+                assert!(has("reasoning_effort", MappingAction::Unsupported), "{}: {:?}", p.id, mapped.report);
+            }
         }
     }
 }

@@ -29,6 +29,7 @@ pub fn response(proto: Proto, fault: &Fault, seq: u64) -> Response<Body> {
         Proto::OpenAi => openai(fault),
         Proto::Anthropic => anthropic(fault, seq),
         Proto::Gemini { .. } => gemini(fault),
+        Proto::Ollama => ollama(fault),
     };
     let mut resp = json_response(status, &body);
     if let Fault::RateLimited { retry_after_ms } = fault {
@@ -62,7 +63,7 @@ pub fn response(proto: Proto, fault: &Fault, seq: u64) -> Response<Body> {
                     HeaderValue::from_static("0"),
                 );
             }
-            Proto::Gemini { .. } => {}
+            Proto::Gemini { .. } | Proto::Ollama => {}
         }
     }
     resp
@@ -192,6 +193,45 @@ fn gemini(fault: &Fault) -> (StatusCode, Value) {
         err["details"] = details;
     }
     (status_code(code), json!({"error": err}))
+}
+
+/// Ollama's errors are `{"error": "message"}` and nothing else. A local server has no rate
+/// limits or quota: those are Ollama's cloud (`https://ollama.com`) answers.
+fn ollama(fault: &Fault) -> (StatusCode, Value) {
+    let (status, message): (u16, String) = match fault {
+        Fault::RateLimited { .. } => (429, "too many requests, please try again later".into()),
+        Fault::ServerError => (
+            500,
+            "llama runner process has terminated: exit status 2".into(),
+        ),
+        Fault::Overloaded => (
+            503,
+            "server busy, please try again.  maximum pending requests exceeded".into(),
+        ),
+        Fault::Auth => (401, "unauthorized".into()),
+        Fault::BadRequest(m) => (400, m.clone()),
+        Fault::Quota => (
+            402,
+            "you have reached your usage limit, upgrade for higher limits".into(),
+        ),
+        Fault::NotFound(m) => (404, m.clone()),
+        Fault::Html502 => (502, String::new()),
+    };
+    (status_code(status), json!({ "error": message }))
+}
+
+/// The `not-found` scenario: each provider's answer to a model it does not have.
+pub fn model_not_found(proto: Proto, model: &str) -> Fault {
+    Fault::NotFound(match proto {
+        Proto::OpenAi => format!(
+            "The model `{model}` does not exist or you do not have access to it."
+        ),
+        Proto::Anthropic => format!("model: {model}"),
+        Proto::Gemini { .. } => format!(
+            "models/{model} is not found for API version v1beta, or is not supported for generateContent."
+        ),
+        Proto::Ollama => format!("model \"{model}\" not found, try pulling it first"),
+    })
 }
 
 fn status_code(code: u16) -> StatusCode {

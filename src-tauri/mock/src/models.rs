@@ -81,6 +81,30 @@ pub fn gemini(query: &HashMap<String, String>) -> Result<Value, String> {
     Ok(out)
 }
 
+/// `/api/tags`: every installed model at once, with Ollama's `details`.
+pub fn ollama() -> Value {
+    let models: Vec<Value> = names()
+        .map(|(n, _)| {
+            json!({
+                "name": n,
+                "model": n,
+                "modified_at": "2025-06-01T10:00:00.000000000Z",
+                "size": 2_019_393_189u64,
+                "digest": "a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72",
+                "details": {
+                    "parent_model": "",
+                    "format": "gguf",
+                    "family": "mock",
+                    "families": ["mock"],
+                    "parameter_size": "3.2B",
+                    "quantization_level": "Q4_K_M"
+                }
+            })
+        })
+        .collect();
+    json!({ "models": models })
+}
+
 fn page_size(v: Option<&String>) -> Result<usize, String> {
     match v {
         None => Ok(DEFAULT_PAGE),

@@ -37,6 +37,10 @@ impl ReqInfo {
                     strings(cfg.and_then(|c| c.get("stopSequences"))),
                 )
             }
+            Proto::Ollama => (
+                u(body.pointer("/options/num_predict")),
+                strings(body.pointer("/options/stop")),
+            ),
         };
         let include_usage = body
             .pointer("/stream_options/include_usage")

@@ -156,9 +156,15 @@ async fn route(
         (&Method::GET, "/v1beta/models") => {
             list_models(app, Proto::Gemini { sse: false }, parts, query)
         }
+        (&Method::POST, "/api/chat") => {
+            generate(app, Proto::Ollama, &model(), parts, query, body).await
+        }
+        (&Method::GET, "/api/tags") => list_models(app, Proto::Ollama, parts, query),
         _ => {
             let proto = if path.starts_with("/v1beta/") {
                 Proto::Gemini { sse: false }
+            } else if path.starts_with("/api/") {
+                Proto::Ollama
             } else {
                 Proto::OpenAi
             };
@@ -189,6 +195,7 @@ fn list_models(
         Proto::OpenAi => Ok(models::openai()),
         Proto::Anthropic => models::anthropic(query),
         Proto::Gemini { .. } => models::gemini(query),
+        Proto::Ollama => Ok(models::ollama()),
     };
     match list {
         Ok(v) => errors::json_response(StatusCode::OK, &v),
@@ -206,7 +213,8 @@ fn reject_without_key(
     let want = app.require_key.as_deref()?;
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let ok = match proto {
-        Proto::OpenAi => {
+        // Ollama takes no key; one behind a proxy (or Ollama's cloud) takes a bearer token.
+        Proto::OpenAi | Proto::Ollama => {
             header("authorization").and_then(|v| v.strip_prefix("Bearer ")) == Some(want)
         }
         Proto::Anthropic => header("x-api-key") == Some(want),
@@ -253,6 +261,7 @@ async fn generate(
         )),
         Scenario::Quota => Some(Fault::Quota),
         Scenario::Html502 => Some(Fault::Html502),
+        Scenario::NotFound => Some(errors::model_not_found(proto, model)),
         _ => None,
     };
     if let Some(f) = fault {
@@ -292,6 +301,7 @@ fn stream_response(proto: Proto, seq: u64, body: Body) -> Response<Body> {
         Proto::OpenAi | Proto::Anthropic => "text/event-stream; charset=utf-8",
         Proto::Gemini { sse: true } => "text/event-stream",
         Proto::Gemini { sse: false } => "application/json; charset=UTF-8",
+        Proto::Ollama => "application/x-ndjson",
     };
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));

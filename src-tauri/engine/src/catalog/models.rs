@@ -27,6 +27,7 @@ pub enum ThinkingStyle {
     /// A level: `reasoning_effort` (OpenAI), `thinkingLevel` (Gemini 3).
     Effort,
     /// A token budget: `thinking.budget_tokens` (Anthropic), `thinkingBudget` (Gemini 2.5).
+    /// On Ollama, which takes no budget, a model that thinks on request (`think: true`).
     Budget,
 }
 
@@ -71,6 +72,9 @@ impl ModelCaps {
             Protocol::OpenAiChat => base,
             Protocol::Anthropic => ModelCaps { temperature_max: 1.0, thinking: ThinkingStyle::Budget, ..base },
             Protocol::Gemini => ModelCaps { thinking: ThinkingStyle::Budget, ..base },
+            // Most local models do not think, and Ollama rejects `think` for those: the table
+            // names the ones that do.
+            Protocol::Ollama => ModelCaps { thinking: ThinkingStyle::None, ..base },
         }
     }
 }
@@ -180,6 +184,22 @@ mod tests {
         assert!(!t.lookup(Protocol::Anthropic, "claude-3-5-haiku-latest").sampling_exclusive);
         assert_eq!(t.lookup(Protocol::Gemini, "gemini-3-pro-preview").thinking, ThinkingStyle::Effort);
         assert_eq!(t.lookup(Protocol::Gemini, "gemini-2.5-flash").thinking, ThinkingStyle::Budget);
+    }
+
+    #[test]
+    fn ollama_models() {
+        let t = CapsTable::bundled();
+        let llama = t.lookup(Protocol::Ollama, "llama3.2:3b");
+        assert!(llama.tools && llama.temperature && llama.top_p && !llama.reasoning);
+        assert_eq!(llama.thinking, ThinkingStyle::None, "Ollama rejects think for models that do not think");
+        // deepseek-r1's hosted rules (no temperature) do not apply to a local build
+        let r1 = t.lookup(Protocol::Ollama, "deepseek-r1:8b");
+        assert!(r1.temperature && r1.top_p);
+        assert_eq!(r1.thinking, ThinkingStyle::Budget);
+        assert!(!t.lookup(Protocol::OpenAiChat, "deepseek-r1").temperature);
+        assert_eq!(t.lookup(Protocol::Ollama, "qwen3:8b").thinking, ThinkingStyle::Budget);
+        assert_eq!(t.lookup(Protocol::Ollama, "qwen3-coder:30b").thinking, ThinkingStyle::None);
+        assert_eq!(t.lookup(Protocol::Ollama, "gpt-oss:20b").thinking, ThinkingStyle::Effort);
     }
 
     #[test]

@@ -105,7 +105,9 @@ impl Preset {
         let auth = match protocol {
             Protocol::Anthropic => AuthStyle::XApiKey,
             Protocol::Gemini => AuthStyle::XGoogApiKey,
-            Protocol::OpenAiChat => AuthStyle::Bearer,
+            // Ollama itself takes no key, but a remote one sits behind a proxy (or is Ollama's
+            // cloud) that wants a bearer token; a loopback one is `local` and needs no key.
+            Protocol::OpenAiChat | Protocol::Ollama => AuthStyle::Bearer,
         };
         let quirks = Quirks { max_tokens_field: "max_tokens".into(), ..Quirks::default() };
         Preset {
@@ -214,6 +216,20 @@ mod tests {
                 assert!(preset.key_env.is_some(), "{id} names its key's environment variable");
             }
         }
+    }
+
+    #[test]
+    fn ollama_native_is_the_api_root_without_v1() {
+        let p = Presets::bundled();
+        let native = p.get("ollama-native").expect("bundled");
+        assert_eq!((native.protocol, native.base_url.as_str()), (Protocol::Ollama, "http://localhost:11434"));
+        assert!(native.local && !native.needs_key());
+        assert_eq!(native.url("/api/chat"), "http://localhost:11434/api/chat");
+        // a remote Ollama (behind a proxy, or Ollama's cloud) takes a bearer token
+        let remote = Preset::custom("r", Protocol::Ollama, "https://ollama.example.com");
+        assert_eq!(remote.auth, AuthStyle::Bearer);
+        assert!(remote.needs_key());
+        assert!(!Preset::custom("l", Protocol::Ollama, "http://127.0.0.1:11434").needs_key());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod anthropic;
 pub mod errors;
 pub mod gemini;
+pub mod ollama;
 pub mod openai_chat;
 pub mod sse;
 
@@ -27,6 +28,9 @@ pub enum Protocol {
     Anthropic,
     #[serde(rename = "gemini")]
     Gemini,
+    /// Ollama's native `/api/chat` (NDJSON). Its `/v1` is OpenAI-compatible: that is `OpenAiChat`.
+    #[serde(rename = "ollama")]
+    Ollama,
 }
 
 impl Protocol {
@@ -35,6 +39,7 @@ impl Protocol {
             Protocol::OpenAiChat => &openai_chat::OpenAiChat,
             Protocol::Anthropic => &anthropic::Anthropic,
             Protocol::Gemini => &gemini::Gemini,
+            Protocol::Ollama => &ollama::Ollama,
         }
     }
 
@@ -49,6 +54,7 @@ impl Protocol {
             Protocol::OpenAiChat => "openai",
             Protocol::Anthropic => "anthropic",
             Protocol::Gemini => "gemini",
+            Protocol::Ollama => "ollama",
         }
     }
 }
@@ -60,7 +66,8 @@ impl std::str::FromStr for Protocol {
             "openai" => Ok(Protocol::OpenAiChat),
             "anthropic" => Ok(Protocol::Anthropic),
             "gemini" => Ok(Protocol::Gemini),
-            _ => Err(format!("unknown protocol {s:?}: use openai, anthropic or gemini")),
+            "ollama" => Ok(Protocol::Ollama),
+            _ => Err(format!("unknown protocol {s:?}: use openai, anthropic, gemini or ollama")),
         }
     }
 }

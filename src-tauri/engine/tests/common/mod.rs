@@ -29,6 +29,7 @@ pub fn endpoint(mock: &MockServer, protocol: Protocol) -> Preset {
         Protocol::OpenAiChat => ("mock-openai", "/v1"),
         Protocol::Anthropic => ("mock-anthropic", "/v1"),
         Protocol::Gemini => ("mock-gemini", "/v1beta"),
+        Protocol::Ollama => ("mock-ollama", ""),
     };
     Preset::custom(id, protocol, &format!("{}{path}", mock.base_url()))
 }

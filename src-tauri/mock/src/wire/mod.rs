@@ -6,6 +6,7 @@
 
 mod anthropic;
 mod gemini;
+mod ollama;
 mod openai;
 
 use std::borrow::Cow;
@@ -15,6 +16,7 @@ use bytes::{BufMut, BytesMut};
 
 pub use anthropic::Anthropic;
 pub use gemini::Gemini;
+pub use ollama::Ollama;
 pub use openai::OpenAi;
 
 /// The wire protocol a request arrived on.
@@ -26,6 +28,8 @@ pub enum Proto {
     Gemini {
         sse: bool,
     },
+    /// Ollama's native `/api/chat` (NDJSON).
+    Ollama,
 }
 
 impl Proto {
@@ -35,6 +39,7 @@ impl Proto {
             Proto::OpenAi => "openai",
             Proto::Anthropic => "anthropic",
             Proto::Gemini { .. } => "gemini",
+            Proto::Ollama => "ollama",
         }
     }
 }
@@ -42,7 +47,7 @@ impl Proto {
 /// One step of a scripted stream.
 #[derive(Debug)]
 pub enum Ev {
-    /// The protocol's opening event (role chunk, message_start); nothing for Gemini.
+    /// The protocol's opening event (role chunk, message_start); nothing for Gemini and Ollama.
     Start,
     Text(Cow<'static, str>),
     Reasoning(Cow<'static, str>),
@@ -129,6 +134,7 @@ pub fn encoder(proto: Proto, info: StreamInfo) -> Box<dyn Encoder> {
         Proto::OpenAi => Box::new(OpenAi::new(info)),
         Proto::Anthropic => Box::new(Anthropic::new(info)),
         Proto::Gemini { sse } => Box::new(Gemini::new(info, sse)),
+        Proto::Ollama => Box::new(Ollama::new(info)),
     }
 }
 

@@ -4,6 +4,7 @@ export const PROTOCOL_LABELS: Record<Protocol, string> = {
   openai: 'OpenAI-compatible',
   anthropic: 'Anthropic Messages',
   gemini: 'Gemini',
+  ollama: 'Ollama (native)',
 };
 
 /** A custom provider's id from its name: lower-case letters, digits and `-`. */
