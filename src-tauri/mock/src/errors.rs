@@ -26,7 +26,7 @@ pub fn response(proto: Proto, fault: &Fault, seq: u64) -> Response<Body> {
         return html_502();
     }
     let (status, body) = match proto {
-        Proto::OpenAi => openai(fault),
+        Proto::OpenAi | Proto::OpenAiResponses => openai(fault),
         Proto::Anthropic => anthropic(fault, seq),
         Proto::Gemini { .. } => gemini(fault),
     };
@@ -44,7 +44,7 @@ pub fn response(proto: Proto, fault: &Fault, seq: u64) -> Response<Body> {
             }
         }
         match proto {
-            Proto::OpenAi => {
+            Proto::OpenAi | Proto::OpenAiResponses => {
                 h.insert("x-ratelimit-limit-requests", HeaderValue::from_static("60"));
                 h.insert(
                     "x-ratelimit-remaining-requests",

@@ -64,7 +64,7 @@ impl ModelCaps {
             tools: true,
         };
         match protocol {
-            Protocol::OpenAiChat => base,
+            Protocol::OpenAiChat | Protocol::OpenAiResponses => base,
             Protocol::Anthropic => ModelCaps { temperature_max: 1.0, thinking: ThinkingStyle::Budget, ..base },
             Protocol::Gemini => ModelCaps { thinking: ThinkingStyle::Budget, ..base },
         }
@@ -142,7 +142,7 @@ impl CapsTable {
         let id = normalise(model);
         let mut caps = ModelCaps::protocol_default(protocol);
         for (matchers, row) in &self.rows {
-            if row.protocol.is_some_and(|p| p != protocol) {
+            if row.protocol.is_some_and(|p| caps_family(p) != caps_family(protocol)) {
                 continue;
             }
             if matchers.iter().any(|m| m.matches(&id)) {
@@ -150,6 +150,14 @@ impl CapsTable {
             }
         }
         caps
+    }
+}
+
+/// OpenAI's two APIs serve the same models: a row for one describes the model on the other too.
+fn caps_family(protocol: Protocol) -> Protocol {
+    match protocol {
+        Protocol::OpenAiResponses => Protocol::OpenAiChat,
+        other => other,
     }
 }
 
@@ -173,6 +181,26 @@ mod tests {
         assert!(!t.lookup(Protocol::Anthropic, "claude-3-5-haiku-latest").sampling_exclusive);
         assert_eq!(t.lookup(Protocol::Gemini, "gemini-3-pro-preview").thinking, ThinkingStyle::Effort);
         assert_eq!(t.lookup(Protocol::Gemini, "gemini-2.5-flash").thinking, ThinkingStyle::Budget);
+    }
+
+    #[test]
+    fn the_responses_api_shares_openai_rows() {
+        let mut t = CapsTable::bundled();
+        for model in ["o3-mini", "gpt-5-mini", "gpt-4o", "o1-mini", "gpt-5-chat-latest"] {
+            assert_eq!(
+                t.lookup(Protocol::OpenAiResponses, model),
+                t.lookup(Protocol::OpenAiChat, model),
+                "{model}"
+            );
+        }
+        // a row limited to the OpenAI protocol applies to the Responses API, not to Anthropic
+        t.extend_from_toml("[[model]]\nmatch = [\"*\"]\nprotocol = \"openai\"\ntools = false\n").unwrap();
+        assert!(!t.lookup(Protocol::OpenAiResponses, "gpt-4o").tools);
+        assert!(t.lookup(Protocol::Anthropic, "claude-sonnet-4-5").tools);
+        t.extend_from_toml("[[model]]\nmatch = [\"*\"]\nprotocol = \"openai-responses\"\ntop_p = false\n").unwrap();
+        // ... and the other way round: one family, whichever API a row names
+        assert!(!t.lookup(Protocol::OpenAiChat, "gpt-4o").top_p);
+        assert!(t.lookup(Protocol::Gemini, "gemini-2.5-flash").top_p);
     }
 
     #[test]

@@ -98,7 +98,7 @@ impl Preset {
         let auth = match protocol {
             Protocol::Anthropic => AuthStyle::XApiKey,
             Protocol::Gemini => AuthStyle::XGoogApiKey,
-            Protocol::OpenAiChat => AuthStyle::Bearer,
+            Protocol::OpenAiChat | Protocol::OpenAiResponses => AuthStyle::Bearer,
         };
         let quirks = Quirks { max_tokens_field: "max_tokens".into(), ..Quirks::default() };
         Preset {

@@ -6,6 +6,7 @@ pub mod anthropic;
 pub mod errors;
 pub mod gemini;
 pub mod openai_chat;
+pub mod openai_responses;
 pub mod sse;
 
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,9 @@ pub enum Protocol {
     Anthropic,
     #[serde(rename = "gemini")]
     Gemini,
+    /// OpenAI's Responses API (`POST {base}/responses`, named SSE events).
+    #[serde(rename = "openai-responses")]
+    OpenAiResponses,
 }
 
 impl Protocol {
@@ -35,6 +39,7 @@ impl Protocol {
             Protocol::OpenAiChat => &openai_chat::OpenAiChat,
             Protocol::Anthropic => &anthropic::Anthropic,
             Protocol::Gemini => &gemini::Gemini,
+            Protocol::OpenAiResponses => &openai_responses::OpenAiResponses,
         }
     }
 
@@ -43,6 +48,7 @@ impl Protocol {
             Protocol::OpenAiChat => "openai",
             Protocol::Anthropic => "anthropic",
             Protocol::Gemini => "gemini",
+            Protocol::OpenAiResponses => "openai-responses",
         }
     }
 }
@@ -54,7 +60,10 @@ impl std::str::FromStr for Protocol {
             "openai" => Ok(Protocol::OpenAiChat),
             "anthropic" => Ok(Protocol::Anthropic),
             "gemini" => Ok(Protocol::Gemini),
-            _ => Err(format!("unknown protocol {s:?}: use openai, anthropic or gemini")),
+            "openai-responses" => Ok(Protocol::OpenAiResponses),
+            _ => Err(format!(
+                "unknown protocol {s:?}: use openai, openai-responses, anthropic or gemini"
+            )),
         }
     }
 }

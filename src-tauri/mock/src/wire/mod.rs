@@ -7,6 +7,7 @@
 mod anthropic;
 mod gemini;
 mod openai;
+mod responses;
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -16,11 +17,14 @@ use bytes::{BufMut, BytesMut};
 pub use anthropic::Anthropic;
 pub use gemini::Gemini;
 pub use openai::OpenAi;
+pub use responses::Responses;
 
 /// The wire protocol a request arrived on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Proto {
     OpenAi,
+    /// OpenAI's Responses API (`POST .../responses`).
+    OpenAiResponses,
     Anthropic,
     /// `sse`: `?alt=sse` (CRLF-framed SSE); otherwise one JSON array streamed incrementally.
     Gemini {
@@ -33,6 +37,7 @@ impl Proto {
     pub fn tag(self) -> &'static str {
         match self {
             Proto::OpenAi => "openai",
+            Proto::OpenAiResponses => "openai-responses",
             Proto::Anthropic => "anthropic",
             Proto::Gemini { .. } => "gemini",
         }
@@ -127,6 +132,7 @@ pub trait Encoder: Send {
 pub fn encoder(proto: Proto, info: StreamInfo) -> Box<dyn Encoder> {
     match proto {
         Proto::OpenAi => Box::new(OpenAi::new(info)),
+        Proto::OpenAiResponses => Box::new(Responses::new(info)),
         Proto::Anthropic => Box::new(Anthropic::new(info)),
         Proto::Gemini { sse } => Box::new(Gemini::new(info, sse)),
     }
