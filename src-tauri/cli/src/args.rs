@@ -36,7 +36,7 @@ pub enum Command {
 /// Providers defined on the command line.
 #[derive(Args, Debug, Clone, Default)]
 pub struct ProviderDefs {
-    /// Define a provider: NAME=PROTOCOL,BASE_URL (PROTOCOL: openai, anthropic, gemini or ollama). Its key comes
+    /// Define a provider: NAME=PROTOCOL,BASE_URL (PROTOCOL: openai, openai-responses, anthropic, gemini or ollama). Its key comes
     /// from $JUXTA_KEY_<NAME> when set, else the keychain; servers on this machine need none.
     #[arg(long = "provider", value_name = "NAME=PROTOCOL,BASE_URL", global = true)]
     pub providers: Vec<String>,

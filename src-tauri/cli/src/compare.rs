@@ -340,7 +340,7 @@ pub fn providers(args: ProvidersArgs) -> Result<u8, CliError> {
         let url_w = presets.all().iter().map(|p| p.base_url.len()).max().unwrap_or(0);
         for p in presets.all() {
             let key = if p.needs_key() { p.key_env.clone().unwrap_or_else(|| "key".into()) } else { "no key".into() };
-            println!("{:<id_w$}  {:<9}  {:<url_w$}  {key}", p.id, p.protocol.as_str(), p.base_url);
+            println!("{:<id_w$}  {:<16}  {:<url_w$}  {key}", p.id, p.protocol.as_str(), p.base_url);
         }
     }
     Ok(0)

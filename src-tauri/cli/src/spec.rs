@@ -469,7 +469,7 @@ mod tests {
         assert_eq!((p.id.as_str(), p.protocol, p.base_url.as_str()), ("local", Protocol::OpenAiChat, "http://127.0.0.1:8080/v1"));
         assert!(!p.needs_key(), "a server on this machine needs no key");
         assert!(provider_def("corp=anthropic,https://llm.corp.example/anthropic").unwrap().needs_key());
-        assert!(provider_def("x=grpc,http://a").unwrap_err().to_string().contains("openai, anthropic, gemini or ollama"));
+        assert!(provider_def("x=grpc,http://a").unwrap_err().to_string().contains("openai, openai-responses, anthropic, gemini or ollama"));
         assert!(provider_def("x=openai,ftp://a").unwrap_err().to_string().contains("http://"));
         assert!(provider_def("x").unwrap_err().to_string().contains("NAME=PROTOCOL,BASE_URL"));
         let presets = catalog(&["openai=openai,http://127.0.0.1:9/v1".into()]).unwrap();

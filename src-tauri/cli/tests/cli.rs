@@ -186,7 +186,7 @@ async fn usage_errors_exit_2_with_one_line_that_says_what_to_do() {
         (vec!["compare", "-m", "gpt-4o", "hi"], "PROVIDER:MODEL"),
         (vec!["compare", "-m", "nobody:m", "hi"], "--provider nobody=openai"),
         (vec!["compare", "-m", "openai:gpt-4o", "--set", "temperature=warm", "hi"], "temperature"),
-        (vec!["compare", "-m", "x:m", "--provider", "x=soap,http://127.0.0.1:1", "hi"], "openai, anthropic, gemini or ollama"),
+        (vec!["compare", "-m", "x:m", "--provider", "x=soap,http://127.0.0.1:1", "hi"], "openai, openai-responses, anthropic, gemini or ollama"),
         (vec!["compare", "-m", "remote:m", "--provider", "remote=openai,https://llm.invalid/v1", "hi"], "juxta keys set remote"),
     ] {
         let out = juxta(&args(&argv), None, &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")]).await;

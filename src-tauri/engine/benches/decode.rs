@@ -34,6 +34,18 @@ fn stream(protocol: Protocol, events: usize) -> Vec<u8> {
             out.push_str("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":100}}\n\n");
             out.push_str("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
         }
+        Protocol::OpenAiResponses => {
+            out.push_str("event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_01\",\"status\":\"in_progress\",\"model\":\"gpt-4o-2024-08-06\",\"output\":[],\"usage\":null}}\n\n");
+            out.push_str("event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\",\"sequence_number\":1,\"output_index\":0,\"item\":{\"id\":\"msg_01\",\"type\":\"message\",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}}\n\n");
+            for i in 0..events {
+                out.push_str(&format!(
+                    "event: response.output_text.delta\ndata: {{\"type\":\"response.output_text.delta\",\"sequence_number\":{},\"item_id\":\"msg_01\",\"output_index\":0,\"content_index\":0,\"delta\":\"{}\",\"logprobs\":[]}}\n\n",
+                    i + 2,
+                    words[i % words.len()]
+                ));
+            }
+            out.push_str("event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"resp_01\",\"status\":\"completed\",\"model\":\"gpt-4o-2024-08-06\",\"usage\":{\"input_tokens\":10,\"output_tokens\":100}}}\n\n");
+        }
         Protocol::Gemini => {
             for i in 0..events {
                 let finish = if i + 1 == events { ",\"finishReason\":\"STOP\"" } else { "" };
@@ -59,7 +71,7 @@ fn stream(protocol: Protocol, events: usize) -> Vec<u8> {
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode");
-    for protocol in [Protocol::OpenAiChat, Protocol::Anthropic, Protocol::Gemini, Protocol::Ollama] {
+    for protocol in [Protocol::OpenAiChat, Protocol::Anthropic, Protocol::Gemini, Protocol::Ollama, Protocol::OpenAiResponses] {
         let body = stream(protocol, 20_000);
         // Sanity: the stream decodes to an answer and a clean finish.
         let events = decode_all(protocol, &body);

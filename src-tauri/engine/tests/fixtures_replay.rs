@@ -11,9 +11,8 @@ use juxta_engine::run::PaneReport;
 use juxta_engine::{ErrorKind, FinishReason, Protocol};
 use serde_json::Value;
 
-/// Provider folders and the adapter that reads them. (`openai-responses` has no adapter yet:
-/// the Responses API is a later issue.)
-const DIRS: [(&str, Protocol); 7] = [
+/// Provider folders and the adapter that reads them.
+const DIRS: [(&str, Protocol); 8] = [
     ("openai-chat", Protocol::OpenAiChat),
     ("deepseek", Protocol::OpenAiChat),
     ("groq", Protocol::OpenAiChat),
@@ -21,6 +20,7 @@ const DIRS: [(&str, Protocol); 7] = [
     ("openrouter", Protocol::OpenAiChat),
     ("anthropic", Protocol::Anthropic),
     ("gemini", Protocol::Gemini),
+    ("openai-responses", Protocol::OpenAiResponses),
 ];
 
 fn fixtures() -> Vec<(String, Protocol, Value)> {
@@ -60,6 +60,14 @@ fn expected_usage(u: &Value) -> (u64, u64, u64, u64) {
     if u.get("promptTokenCount").is_some() {
         let thoughts = n(u, &["thoughtsTokenCount"]);
         (n(u, &["promptTokenCount"]), n(u, &["candidatesTokenCount"]) + thoughts, thoughts, n(u, &["cachedContentTokenCount"]))
+    } else if u.get("output_tokens_details").is_some() {
+        // The Responses API: output_tokens already include reasoning.
+        (
+            n(u, &["input_tokens"]),
+            n(u, &["output_tokens"]),
+            n(u, &["output_tokens_details", "reasoning_tokens"]),
+            n(u, &["input_tokens_details", "cached_tokens"]),
+        )
     } else if u.get("prompt_tokens").is_some() {
         (
             n(u, &["prompt_tokens"]),
@@ -92,16 +100,26 @@ fn check(name: &str, meta: &Value, r: &PaneReport) {
         assert!(r.text.is_empty());
         return;
     }
+    // An error inside a 200 stream (the Responses API's `error` event, then `response.failed`).
+    if let Some(first) = e.get("errors").and_then(Value::as_array).and_then(|a| a.first()) {
+        let got = r.error.as_ref().unwrap_or_else(|| panic!("{name}: expected an in-stream error"));
+        assert_eq!(got.message, first["message"].as_str().unwrap(), "{name}");
+        if first["code"] == "insufficient_quota" {
+            assert_eq!((got.kind, got.retryable), (ErrorKind::Quota, false), "{name}");
+        }
+        assert_eq!(r.text, e["text"].as_str().unwrap_or(""), "{name}: text");
+        return;
+    }
     assert!(r.error.is_none(), "{name}: {:?}", r.error);
     assert_eq!(r.text, e["text"].as_str().unwrap(), "{name}: text");
-    let reasoning = ["reasoning", "thinking", "thought_text"].iter().find_map(|k| e.get(*k).and_then(Value::as_str)).unwrap_or("");
+    let reasoning = ["reasoning", "thinking", "thought_text", "reasoning_summary"].iter().find_map(|k| e.get(*k).and_then(Value::as_str)).unwrap_or("");
     assert_eq!(r.reasoning, reasoning, "{name}: reasoning");
 
     let want_calls = e["tool_calls"].as_array().cloned().unwrap_or_default();
     assert_eq!(r.tool_calls.len(), want_calls.len(), "{name}: tool calls {:?}", r.tool_calls);
     for (got, want) in r.tool_calls.iter().zip(&want_calls) {
         assert_eq!(got.name, want["name"].as_str().unwrap(), "{name}");
-        if let Some(id) = want.get("id").and_then(Value::as_str).filter(|s| !s.is_empty()) {
+        if let Some(id) = want.get("id").or(want.get("call_id")).and_then(Value::as_str).filter(|s| !s.is_empty()) {
             assert_eq!(got.id, id, "{name}");
         }
         assert_eq!(got.arguments, parse_args(want), "{name}: arguments");
@@ -168,6 +186,7 @@ async fn recorded_error_statuses_map_to_kinds() {
         ("anthropic/error-404_not-found-model.json", Protocol::Anthropic, ErrorKind::NotFound, false),
         ("openai-chat/error-400_o1-mini-system-role.json", Protocol::OpenAiChat, ErrorKind::InvalidRequest, false),
         ("openrouter/error-429_upstream-rate-limited.json", Protocol::OpenAiChat, ErrorKind::RateLimited, true),
+        ("openai-responses/error-400_temperature-unsupported.json", Protocol::OpenAiResponses, ErrorKind::InvalidRequest, false),
     ] {
         let mut spec = pane(&mock, protocol, &format!("replay@file={file}"));
         spec.policy.max_retries = 0;

@@ -70,6 +70,11 @@ fn every_preset_maps_every_parameter_with_a_reason() {
                 assert!(has("system", MappingAction::Moved), "{}: {:?}", p.id, mapped.report);
                 assert_eq!(body["generationConfig"]["maxOutputTokens"], 2000);
             }
+            Protocol::OpenAiResponses => {
+                assert_eq!(body["instructions"], "Be brief.", "{}", p.id);
+                assert!(has("system", MappingAction::Moved), "{}: {:?}", p.id, mapped.report);
+                assert!(body.get("seed").is_none(), "{}: the Responses API takes no seed", p.id);
+            }
             Protocol::OpenAiChat => {
                 assert_eq!(body["model"], model, "{}", p.id);
                 assert_eq!(body["stream"], true);

@@ -70,9 +70,10 @@ async fn normal_answer_text_and_usage() {
         })
         .collect();
     assert!(raw.lines().all(|l| serde_json::from_str::<Value>(l).is_ok()), "the inspector sees NDJSON: {raw}");
+    // The two panes race: find the Ollama one's request by its path.
     let seen = mock.requests();
-    assert_eq!(seen[0].path, "/api/chat");
-    assert!(!seen[0].headers.iter().any(|(k, _)| k == "authorization"), "a local Ollama gets no key");
+    let ollama = seen.iter().find(|r| r.path == "/api/chat").expect("a request to /api/chat");
+    assert!(!ollama.headers.iter().any(|(k, _)| k == "authorization"), "a local Ollama gets no key");
 }
 
 #[tokio::test]

@@ -12,6 +12,10 @@ use juxta_engine::validate::StructuredSource;
 use juxta_engine::{FinishReason, Protocol};
 use serde_json::{json, Value};
 
+/// Every protocol, Ollama's native one included.
+const ALL: [Protocol; 5] =
+    [Protocol::OpenAiChat, Protocol::Anthropic, Protocol::Gemini, Protocol::OpenAiResponses, Protocol::Ollama];
+
 fn weather_tool() -> ToolSpec {
     ToolSpec {
         name: "get_weather".into(),
@@ -28,7 +32,7 @@ fn weather_tool() -> ToolSpec {
 #[tokio::test]
 async fn tool_calls_are_checked_against_their_schema_on_every_protocol() {
     let mock = mock().await;
-    for protocol in PROTOCOLS {
+    for protocol in ALL {
         for (model, valid) in [("tools@calls=2", true), ("tools@invalid=1", false)] {
             let mut spec = pane(&mock, protocol, model);
             spec.request.tools = vec![weather_tool()];
@@ -64,7 +68,7 @@ async fn calls_without_tools_in_the_request_are_not_judged() {
 #[tokio::test]
 async fn a_tool_loop_reaches_its_answer_on_every_protocol() {
     let mock = mock().await;
-    for protocol in PROTOCOLS {
+    for protocol in ALL {
         let mut spec = pane(&mock, protocol, "tool-loop@steps=2");
         spec.request.tools = vec![weather_tool()];
         let mut steps = 0;
@@ -116,7 +120,7 @@ async fn structured_answers_are_validated_on_every_protocol() {
         Duration::from_secs(5),
     )
     .unwrap();
-    for protocol in PROTOCOLS {
+    for protocol in ALL {
         for (model, valid) in [("json", true), ("json@invalid=1", false)] {
             let mut spec = pane(&mock, protocol, model);
             spec.request.response_format = Some(ResponseFormat { name: "city".into(), schema: schema.clone(), strict: true });
@@ -159,7 +163,7 @@ async fn routing_reaches_openrouter_as_its_provider_object_and_nobody_else() {
     );
     assert!(r.mapping.0.iter().any(|m| m.param == "routing" && m.to == Some(json!("provider"))));
 
-    for protocol in PROTOCOLS {
+    for protocol in ALL {
         let mut spec = pane(&mock, protocol, "echo");
         spec.request.routing = Some(routing.clone());
         let (r, _) = run_one(spec).await;

@@ -322,7 +322,7 @@ async fn the_key_reaches_the_header_and_nothing_else() {
 #[tokio::test]
 async fn sixteen_panes_share_one_runtime() {
     let mock = mock().await;
-    let specs = (0..16).map(|i| pane(&mock, PROTOCOLS[i % 3], "normal@tokens=200")).collect();
+    let specs = (0..16).map(|i| pane(&mock, PROTOCOLS[i % PROTOCOLS.len()], "normal@tokens=200")).collect();
     let results = run_all(&runner(), specs).await;
     assert!(results.iter().all(|(r, _)| r.error.is_none() && r.usage.unwrap().output_tokens == 200));
 }

@@ -26,7 +26,7 @@ pub fn response(proto: Proto, fault: &Fault, seq: u64) -> Response<Body> {
         return html_502();
     }
     let (status, body) = match proto {
-        Proto::OpenAi => openai(fault),
+        Proto::OpenAi | Proto::OpenAiResponses => openai(fault),
         Proto::Anthropic => anthropic(fault, seq),
         Proto::Gemini { .. } => gemini(fault),
         Proto::Ollama => ollama(fault),
@@ -45,7 +45,7 @@ pub fn response(proto: Proto, fault: &Fault, seq: u64) -> Response<Body> {
             }
         }
         match proto {
-            Proto::OpenAi => {
+            Proto::OpenAi | Proto::OpenAiResponses => {
                 h.insert("x-ratelimit-limit-requests", HeaderValue::from_static("60"));
                 h.insert(
                     "x-ratelimit-remaining-requests",
@@ -223,7 +223,7 @@ fn ollama(fault: &Fault) -> (StatusCode, Value) {
 /// The `not-found` scenario: each provider's answer to a model it does not have.
 pub fn model_not_found(proto: Proto, model: &str) -> Fault {
     Fault::NotFound(match proto {
-        Proto::OpenAi => format!(
+        Proto::OpenAi | Proto::OpenAiResponses => format!(
             "The model `{model}` does not exist or you do not have access to it."
         ),
         Proto::Anthropic => format!("model: {model}"),

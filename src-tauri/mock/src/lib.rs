@@ -1,4 +1,4 @@
-//! juxta-mock: a local fake of the OpenAI Chat, Anthropic Messages and Gemini wire protocols,
+//! juxta-mock: a local fake of the OpenAI Chat, OpenAI Responses, Anthropic Messages and Gemini wire protocols,
 //! with scripted faults chosen by the model name (`SCENARIO@opt=val,...`). See README.md.
 //!
 //! It deliberately does not depend on juxta-engine: it fakes the providers' bytes, so the

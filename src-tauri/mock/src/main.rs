@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Parser;
 use juxta_mock::MockServer;
 
-/// A local fake of the OpenAI, Anthropic and Gemini streaming APIs with scripted faults.
+/// A local fake of the OpenAI (Chat and Responses), Anthropic and Gemini streaming APIs with scripted faults.
 /// Pick a scenario with the model name, e.g. `normal`, `drop@after=5`, `stall@keepalive=100`.
 #[derive(Parser, Debug)]
 #[command(name = "juxta-mock", version)]

@@ -26,6 +26,8 @@ impl ReqInfo {
                 u(body.get("max_completion_tokens")).or(u(body.get("max_tokens"))),
                 strings(body.get("stop")),
             ),
+            // The Responses API has no stop sequences.
+            Proto::OpenAiResponses => (u(body.get("max_output_tokens")), Vec::new()),
             Proto::Anthropic => (
                 u(body.get("max_tokens")),
                 strings(body.get("stop_sequences")),
@@ -46,11 +48,18 @@ impl ReqInfo {
             .pointer("/stream_options/include_usage")
             .and_then(Value::as_bool)
             == Some(true);
-        let prompt_chars: usize = ["messages", "system", "contents", "systemInstruction"]
-            .iter()
-            .filter_map(|k| body.get(*k))
-            .map(text_chars)
-            .sum();
+        let prompt_chars: usize = [
+            "messages",
+            "system",
+            "contents",
+            "systemInstruction",
+            "input",
+            "instructions",
+        ]
+        .iter()
+        .filter_map(|k| body.get(*k))
+        .map(text_chars)
+        .sum();
         ReqInfo {
             max_tokens,
             stops,

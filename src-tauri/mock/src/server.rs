@@ -134,6 +134,10 @@ async fn route(
         (&Method::POST, "/v1/messages" | "/messages") => {
             generate(app, Proto::Anthropic, &model(), parts, query, body).await
         }
+        // Any prefix: `/v1/responses`, `/responses`, or behind a gateway (`/openai/v1/responses`).
+        (&Method::POST, p) if p.ends_with("/responses") => {
+            generate(app, Proto::OpenAiResponses, &model(), parts, query, body).await
+        }
         (&Method::POST, p) if p.starts_with("/v1beta/models/") => {
             let rest = &p["/v1beta/models/".len()..];
             let sse = query.get("alt").map(String::as_str) == Some("sse");
@@ -192,7 +196,7 @@ fn list_models(
         return resp;
     }
     let list = match proto {
-        Proto::OpenAi => Ok(models::openai()),
+        Proto::OpenAi | Proto::OpenAiResponses => Ok(models::openai()),
         Proto::Anthropic => models::anthropic(query),
         Proto::Gemini { .. } => models::gemini(query),
         Proto::Ollama => Ok(models::ollama()),
@@ -214,7 +218,7 @@ fn reject_without_key(
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let ok = match proto {
         // Ollama takes no key; one behind a proxy (or Ollama's cloud) takes a bearer token.
-        Proto::OpenAi | Proto::Ollama => {
+        Proto::OpenAi | Proto::OpenAiResponses | Proto::Ollama => {
             header("authorization").and_then(|v| v.strip_prefix("Bearer ")) == Some(want)
         }
         Proto::Anthropic => header("x-api-key") == Some(want),
@@ -298,7 +302,9 @@ fn stream_response(proto: Proto, seq: u64, body: Body) -> Response<Body> {
     let mut resp = Response::new(body);
     let h = resp.headers_mut();
     let ct = match proto {
-        Proto::OpenAi | Proto::Anthropic => "text/event-stream; charset=utf-8",
+        Proto::OpenAi | Proto::OpenAiResponses | Proto::Anthropic => {
+            "text/event-stream; charset=utf-8"
+        }
         Proto::Gemini { sse: true } => "text/event-stream",
         Proto::Gemini { sse: false } => "application/json; charset=UTF-8",
         Proto::Ollama => "application/x-ndjson",

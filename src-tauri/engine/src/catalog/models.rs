@@ -69,7 +69,7 @@ impl ModelCaps {
             structured_outputs: false,
         };
         match protocol {
-            Protocol::OpenAiChat => base,
+            Protocol::OpenAiChat | Protocol::OpenAiResponses => base,
             Protocol::Anthropic => ModelCaps { temperature_max: 1.0, thinking: ThinkingStyle::Budget, ..base },
             Protocol::Gemini => ModelCaps { thinking: ThinkingStyle::Budget, ..base },
             // Most local models do not think, and Ollama rejects `think` for those: the table
@@ -151,7 +151,7 @@ impl CapsTable {
         let id = normalise(model);
         let mut caps = ModelCaps::protocol_default(protocol);
         for (matchers, row) in &self.rows {
-            if row.protocol.is_some_and(|p| p != protocol) {
+            if row.protocol.is_some_and(|p| caps_family(p) != caps_family(protocol)) {
                 continue;
             }
             if matchers.iter().any(|m| m.matches(&id)) {
@@ -159,6 +159,14 @@ impl CapsTable {
             }
         }
         caps
+    }
+}
+
+/// OpenAI's two APIs serve the same models: a row for one describes the model on the other too.
+fn caps_family(protocol: Protocol) -> Protocol {
+    match protocol {
+        Protocol::OpenAiResponses => Protocol::OpenAiChat,
+        other => other,
     }
 }
 
@@ -200,6 +208,26 @@ mod tests {
         assert_eq!(t.lookup(Protocol::Ollama, "qwen3:8b").thinking, ThinkingStyle::Budget);
         assert_eq!(t.lookup(Protocol::Ollama, "qwen3-coder:30b").thinking, ThinkingStyle::None);
         assert_eq!(t.lookup(Protocol::Ollama, "gpt-oss:20b").thinking, ThinkingStyle::Effort);
+    }
+
+    #[test]
+    fn the_responses_api_shares_openai_rows() {
+        let mut t = CapsTable::bundled();
+        for model in ["o3-mini", "gpt-5-mini", "gpt-4o", "o1-mini", "gpt-5-chat-latest"] {
+            assert_eq!(
+                t.lookup(Protocol::OpenAiResponses, model),
+                t.lookup(Protocol::OpenAiChat, model),
+                "{model}"
+            );
+        }
+        // a row limited to the OpenAI protocol applies to the Responses API, not to Anthropic
+        t.extend_from_toml("[[model]]\nmatch = [\"*\"]\nprotocol = \"openai\"\ntools = false\n").unwrap();
+        assert!(!t.lookup(Protocol::OpenAiResponses, "gpt-4o").tools);
+        assert!(t.lookup(Protocol::Anthropic, "claude-sonnet-4-5").tools);
+        t.extend_from_toml("[[model]]\nmatch = [\"*\"]\nprotocol = \"openai-responses\"\ntop_p = false\n").unwrap();
+        // ... and the other way round: one family, whichever API a row names
+        assert!(!t.lookup(Protocol::OpenAiChat, "gpt-4o").top_p);
+        assert!(t.lookup(Protocol::Gemini, "gemini-2.5-flash").top_p);
     }
 
     #[test]

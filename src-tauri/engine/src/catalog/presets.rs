@@ -107,7 +107,7 @@ impl Preset {
             Protocol::Gemini => AuthStyle::XGoogApiKey,
             // Ollama itself takes no key, but a remote one sits behind a proxy (or is Ollama's
             // cloud) that wants a bearer token; a loopback one is `local` and needs no key.
-            Protocol::OpenAiChat | Protocol::Ollama => AuthStyle::Bearer,
+            Protocol::OpenAiChat | Protocol::OpenAiResponses | Protocol::Ollama => AuthStyle::Bearer,
         };
         let quirks = Quirks { max_tokens_field: "max_tokens".into(), ..Quirks::default() };
         Preset {

@@ -7,6 +7,7 @@ pub mod errors;
 pub mod gemini;
 pub mod ollama;
 pub mod openai_chat;
+pub mod openai_responses;
 pub mod sse;
 
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,9 @@ pub enum Protocol {
     /// Ollama's native `/api/chat` (NDJSON). Its `/v1` is OpenAI-compatible: that is `OpenAiChat`.
     #[serde(rename = "ollama")]
     Ollama,
+    /// OpenAI's Responses API (`POST {base}/responses`, named SSE events).
+    #[serde(rename = "openai-responses")]
+    OpenAiResponses,
 }
 
 impl Protocol {
@@ -40,13 +44,14 @@ impl Protocol {
             Protocol::Anthropic => &anthropic::Anthropic,
             Protocol::Gemini => &gemini::Gemini,
             Protocol::Ollama => &ollama::Ollama,
+            Protocol::OpenAiResponses => &openai_responses::OpenAiResponses,
         }
     }
 
     /// Whether a provider that speaks `self` can be asked over `other` instead, at the same base
     /// URL with the same key (OpenAI's Responses API beside its Chat Completions).
     pub fn switchable_to(self, other: Protocol) -> bool {
-        self == other
+        self == other || matches!((self, other), (Protocol::OpenAiChat, Protocol::OpenAiResponses))
     }
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +60,7 @@ impl Protocol {
             Protocol::Anthropic => "anthropic",
             Protocol::Gemini => "gemini",
             Protocol::Ollama => "ollama",
+            Protocol::OpenAiResponses => "openai-responses",
         }
     }
 }
@@ -67,7 +73,8 @@ impl std::str::FromStr for Protocol {
             "anthropic" => Ok(Protocol::Anthropic),
             "gemini" => Ok(Protocol::Gemini),
             "ollama" => Ok(Protocol::Ollama),
-            _ => Err(format!("unknown protocol {s:?}: use openai, anthropic, gemini or ollama")),
+            "openai-responses" => Ok(Protocol::OpenAiResponses),
+            _ => Err(format!("unknown protocol {s:?}: use openai, openai-responses, anthropic, gemini or ollama")),
         }
     }
 }

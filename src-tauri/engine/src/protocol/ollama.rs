@@ -17,7 +17,7 @@ use crate::protocol::anthropic::headers;
 use crate::protocol::errors::{looks_like_html, parse_error_body, snippet, stream_error};
 use crate::protocol::sse::MAX_EVENT_BYTES;
 use crate::request::{Message, Params, ReasoningEffort, ToolCallRequest, ToolChoice, ToolSpec};
-use crate::run::mapping::{clamp_reported, MappingAction};
+use crate::run::mapping::{clamp_reported, routing_unsupported, MappingAction};
 
 #[cfg(test)]
 mod tests;
@@ -36,6 +36,7 @@ impl Adapter for Ollama {
         body.insert("messages".into(), Value::Array(messages(req, &mut report)));
         body.insert("stream".into(), true.into());
         tools(caps, req, &mut body, &mut report);
+        routing_unsupported(&mut report, req, &endpoint.name);
         if let Some(think) = think(caps, &req.params, &mut report) {
             body.insert("think".into(), think);
         }

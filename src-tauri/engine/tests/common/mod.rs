@@ -13,7 +13,7 @@ use juxta_engine::Protocol;
 use juxta_mock::MockServer;
 use tokio_util::sync::CancellationToken;
 
-pub const PROTOCOLS: [Protocol; 3] = [Protocol::OpenAiChat, Protocol::Anthropic, Protocol::Gemini];
+pub const PROTOCOLS: [Protocol; 4] = [Protocol::OpenAiChat, Protocol::Anthropic, Protocol::Gemini, Protocol::OpenAiResponses];
 
 pub fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures")
@@ -30,6 +30,7 @@ pub fn endpoint(mock: &MockServer, protocol: Protocol) -> Preset {
         Protocol::Anthropic => ("mock-anthropic", "/v1"),
         Protocol::Gemini => ("mock-gemini", "/v1beta"),
         Protocol::Ollama => ("mock-ollama", ""),
+        Protocol::OpenAiResponses => ("mock-openai-responses", "/v1"),
     };
     Preset::custom(id, protocol, &format!("{}{path}", mock.base_url()))
 }

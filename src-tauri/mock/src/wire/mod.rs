@@ -8,6 +8,7 @@ mod anthropic;
 mod gemini;
 mod ollama;
 mod openai;
+mod responses;
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -18,11 +19,14 @@ pub use anthropic::Anthropic;
 pub use gemini::Gemini;
 pub use ollama::Ollama;
 pub use openai::OpenAi;
+pub use responses::Responses;
 
 /// The wire protocol a request arrived on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Proto {
     OpenAi,
+    /// OpenAI's Responses API (`POST .../responses`).
+    OpenAiResponses,
     Anthropic,
     /// `sse`: `?alt=sse` (CRLF-framed SSE); otherwise one JSON array streamed incrementally.
     Gemini {
@@ -37,6 +41,7 @@ impl Proto {
     pub fn tag(self) -> &'static str {
         match self {
             Proto::OpenAi => "openai",
+            Proto::OpenAiResponses => "openai-responses",
             Proto::Anthropic => "anthropic",
             Proto::Gemini { .. } => "gemini",
             Proto::Ollama => "ollama",
@@ -132,6 +137,7 @@ pub trait Encoder: Send {
 pub fn encoder(proto: Proto, info: StreamInfo) -> Box<dyn Encoder> {
     match proto {
         Proto::OpenAi => Box::new(OpenAi::new(info)),
+        Proto::OpenAiResponses => Box::new(Responses::new(info)),
         Proto::Anthropic => Box::new(Anthropic::new(info)),
         Proto::Gemini { sse } => Box::new(Gemini::new(info, sse)),
         Proto::Ollama => Box::new(Ollama::new(info)),

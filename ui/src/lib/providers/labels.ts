@@ -2,6 +2,7 @@ import type { Protocol } from '../../ipc';
 
 export const PROTOCOL_LABELS: Record<Protocol, string> = {
   openai: 'OpenAI-compatible',
+  'openai-responses': 'OpenAI Responses',
   anthropic: 'Anthropic Messages',
   gemini: 'Gemini',
   ollama: 'Ollama (native)',

@@ -148,6 +148,8 @@ export function overrideCount(overrides: Overrides): number {
   return (
     Object.keys(compactParams(overrides.params)).length +
     (overrides.system !== undefined ? 1 : 0) +
-    ((overrides.fallbacks?.length ?? 0) > 0 ? 1 : 0)
+    ((overrides.fallbacks?.length ?? 0) > 0 ? 1 : 0) +
+    (overrides.routing !== undefined ? 1 : 0) +
+    (overrides.protocol !== undefined ? 1 : 0)
   );
 }

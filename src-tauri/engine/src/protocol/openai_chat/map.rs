@@ -45,7 +45,7 @@ pub fn map_request(endpoint: &Endpoint, caps: &ModelCaps, req: &ChatRequest) -> 
     m.tools();
     m.response_format();
     m.routing();
-    let headers = m.headers();
+    let headers = preset_headers(endpoint, &mut m.report);
     Mapped {
         request: WireRequest {
             url: endpoint.url("/chat/completions"),
@@ -472,28 +472,31 @@ impl Mapper<'_> {
             );
         }
     }
+}
 
-    /// Non-secret headers. A preset's credential-like header is dropped: keys come from the
-    /// keychain through the runner, never from a preset file.
-    fn headers(&mut self) -> Vec<(String, String)> {
-        let mut headers = vec![
-            ("content-type".to_string(), "application/json".to_string()),
-            ("accept".to_string(), "text/event-stream".to_string()),
-        ];
-        for (name, value) in &self.endpoint.extra_headers {
-            if AUTH_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
-                // The value is never copied into the report: it may be a secret.
-                self.report.dropped(
-                    "extra_headers",
-                    name.as_str(),
-                    "credentials are never sent from a preset; store the key with `juxta keys set`",
-                );
-                continue;
-            }
-            headers.push((name.clone(), value.clone()));
+/// Non-secret headers for an OpenAI-style request. A preset's credential-like header is dropped
+/// (and reported): keys come from the keychain through the runner, never from a preset file.
+pub(crate) fn preset_headers(
+    endpoint: &Endpoint,
+    report: &mut MappingReport,
+) -> Vec<(String, String)> {
+    let mut headers = vec![
+        ("content-type".to_string(), "application/json".to_string()),
+        ("accept".to_string(), "text/event-stream".to_string()),
+    ];
+    for (name, value) in &endpoint.extra_headers {
+        if AUTH_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            // The value is never copied into the report: it may be a secret.
+            report.dropped(
+                "extra_headers",
+                name.as_str(),
+                "credentials are never sent from a preset; store the key with `juxta keys set`",
+            );
+            continue;
         }
-        headers
+        headers.push((name.clone(), value.clone()));
     }
+    headers
 }
 
 fn is_mistral(endpoint: &Endpoint) -> bool {
