@@ -3,7 +3,7 @@
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
 
-export type Protocol = "openai" | "anthropic" | "gemini" | "ollama";
+export type Protocol = "openai" | "anthropic" | "gemini" | "ollama" | "openai-responses";
 
 export type ErrorKind = "auth" | "permission_denied" | "quota" | "not_found" | "invalid_request" | "rate_limited" | "overloaded" | "server" | "timeout" | "connection" | "stream" | "truncated" | "malformed" | "content_filter" | "cancelled" | "config" | "other";
 
