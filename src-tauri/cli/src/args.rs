@@ -3,7 +3,11 @@
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "juxta", version, about = "Compare language models side by side, from a terminal.")]
+#[command(
+    name = "juxta",
+    version,
+    about = "Compare language models side by side, from a terminal."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -38,14 +42,23 @@ pub enum Command {
 pub struct ProviderDefs {
     /// Define a provider: NAME=PROTOCOL,BASE_URL (PROTOCOL: openai, openai-responses, anthropic, gemini or ollama). Its key comes
     /// from $JUXTA_KEY_<NAME> when set, else the keychain; servers on this machine need none.
-    #[arg(long = "provider", value_name = "NAME=PROTOCOL,BASE_URL", global = true)]
+    #[arg(
+        long = "provider",
+        value_name = "NAME=PROTOCOL,BASE_URL",
+        global = true
+    )]
     pub providers: Vec<String>,
 }
 
 #[derive(Args, Debug)]
 pub struct CompareArgs {
     /// A pane: PROVIDER:MODEL (repeat for more panes, in order).
-    #[arg(short = 'm', long = "model", value_name = "PROVIDER:MODEL", required = true)]
+    #[arg(
+        short = 'm',
+        long = "model",
+        value_name = "PROVIDER:MODEL",
+        required = true
+    )]
     pub models: Vec<String>,
     /// The system prompt for every pane.
     #[arg(long)]

@@ -23,7 +23,9 @@ use crate::{history, spec, CliError};
 fn read_prompt(arg: &str) -> Result<String, CliError> {
     let prompt = if arg == "-" {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| CliError::Failed(format!("could not read the prompt from stdin: {e}")))?;
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| CliError::Failed(format!("could not read the prompt from stdin: {e}")))?;
         s
     } else {
         arg.to_string()
@@ -36,7 +38,11 @@ fn read_prompt(arg: &str) -> Result<String, CliError> {
 
 /// A missing key is a one-line error before anything is sent, not a failed pane.
 async fn check_keys(store: &Arc<EnvThenKeychain>, specs: &[PaneSpec]) -> Result<(), CliError> {
-    let mut ids: Vec<String> = specs.iter().filter(|s| s.target.endpoint.needs_key()).map(|s| s.target.endpoint.id.clone()).collect();
+    let mut ids: Vec<String> = specs
+        .iter()
+        .filter(|s| s.target.endpoint.needs_key())
+        .map(|s| s.target.endpoint.id.clone())
+        .collect();
     ids.dedup();
     let store = store.clone();
     tokio::task::spawn_blocking(move || {
@@ -66,12 +72,22 @@ pub async fn run(args: CompareArgs) -> Result<u8, CliError> {
     let catalog = spec::full_catalog(&args.defs.providers)?;
     let prompt = read_prompt(&args.prompt)?;
     let specs = spec::panes(&args, &catalog.presets, &prompt)?;
-    let results = spec::tool_results(&args.tool_results, specs.first().map(|s| s.request.tools.as_slice()).unwrap_or(&[]))?;
-    let names: Vec<String> = specs.iter().map(|s| format!("{}:{}", s.target.endpoint.id, s.target.model)).collect();
+    let results = spec::tool_results(
+        &args.tool_results,
+        specs
+            .first()
+            .map(|s| s.request.tools.as_slice())
+            .unwrap_or(&[]),
+    )?;
+    let names: Vec<String> = specs
+        .iter()
+        .map(|s| format!("{}:{}", s.target.endpoint.id, s.target.model))
+        .collect();
     let store = EnvThenKeychain::new();
     check_keys(&store, &specs).await?;
     let connect = juxta_engine::run::Timeouts::default().connect;
-    let runner = Runner::with_tables(store, catalog.caps, catalog.prices, connect).map_err(|e| CliError::Failed(e.message))?;
+    let runner = Runner::with_tables(store, catalog.caps, catalog.prices, connect)
+        .map_err(|e| CliError::Failed(e.message))?;
 
     let all = CancellationToken::new();
     let interrupted = CancellationToken::new();
@@ -86,9 +102,16 @@ pub async fn run(args: CompareArgs) -> Result<u8, CliError> {
     }
 
     // Saved to history as it streams, unless --private.
-    let recorder = if args.private { None } else { history::Recorder::start(&prompt, &args, &specs)? };
+    let recorder = if args.private {
+        None
+    } else {
+        history::Recorder::start(&prompt, &args, &specs)?
+    };
     let recorder = recorder.map(Arc::new);
-    let tool_loop = Arc::new(ToolLoop { results, max_steps: args.max_steps as usize });
+    let tool_loop = Arc::new(ToolLoop {
+        results,
+        max_steps: args.max_steps as usize,
+    });
     let start = |tx: Option<mpsc::UnboundedSender<(usize, Note)>>| -> Vec<JoinHandle<Result<Vec<PaneReport>, String>>> {
         specs
             .iter()
@@ -110,7 +133,8 @@ pub async fn run(args: CompareArgs) -> Result<u8, CliError> {
     let steps: Vec<Vec<PaneReport>> = if args.json {
         let steps = join_all(start(None)).await?;
         let finals: Vec<&PaneReport> = steps.iter().filter_map(|s| s.last()).collect();
-        let mut doc = json!({ "panes": finals, "comparison_id": recorder.as_ref().map(|r| r.comparison) });
+        let mut doc =
+            json!({ "panes": finals, "comparison_id": recorder.as_ref().map(|r| r.comparison) });
         if steps.iter().any(|s| s.len() > 1) {
             doc["steps"] = json!(steps);
         }
@@ -141,13 +165,26 @@ pub async fn run(args: CompareArgs) -> Result<u8, CliError> {
     if interrupted.is_cancelled() {
         return Ok(130);
     }
-    Ok(if steps.iter().all(|s| s.last().is_some_and(PaneReport::succeeded)) { 0 } else { 1 })
+    Ok(
+        if steps
+            .iter()
+            .all(|s| s.last().is_some_and(PaneReport::succeeded))
+        {
+            0
+        } else {
+            1
+        },
+    )
 }
 
-async fn join_all(joins: Vec<JoinHandle<Result<Vec<PaneReport>, String>>>) -> Result<Vec<Vec<PaneReport>>, CliError> {
+async fn join_all(
+    joins: Vec<JoinHandle<Result<Vec<PaneReport>, String>>>,
+) -> Result<Vec<Vec<PaneReport>>, CliError> {
     let mut out = Vec::new();
     for j in joins {
-        let steps = j.await.map_err(|e| CliError::Failed(format!("a pane crashed: {e}")))?;
+        let steps = j
+            .await
+            .map_err(|e| CliError::Failed(format!("a pane crashed: {e}")))?;
         out.push(steps.map_err(CliError::Failed)?);
     }
     Ok(out)
@@ -157,11 +194,18 @@ async fn join_all(joins: Vec<JoinHandle<Result<Vec<PaneReport>, String>>>) -> Re
 pub enum Note {
     Event(RunEvent),
     /// Step `step` (2, 3, ...) of a tool loop starts, with these (tool, result) sent back.
-    Step { step: usize, sent: Vec<(String, String)> },
+    Step {
+        step: usize,
+        sent: Vec<(String, String)>,
+    },
     /// The loop stopped: the model called a tool without a canned result.
-    NoResult { tool: String },
+    NoResult {
+        tool: String,
+    },
     /// The loop stopped after `--max-steps` with the model still calling tools.
-    MaxSteps { steps: usize },
+    MaxSteps {
+        steps: usize,
+    },
 }
 
 /// The canned tool results and how far a loop may go.
@@ -191,7 +235,10 @@ impl Pane {
     /// Every step's report, in order (at least one).
     async fn drive(self, mut spec: PaneSpec) -> Result<Vec<PaneReport>, String> {
         let mut reports = Vec::new();
-        let mut answer = self.recorder.as_ref().and_then(|r| r.first_answer(self.index));
+        let mut answer = self
+            .recorder
+            .as_ref()
+            .and_then(|r| r.first_answer(self.index));
         loop {
             let step = reports.len() + 1;
             let handle = self.runner.start_pane(spec.clone(), self.all.child_token());
@@ -202,7 +249,10 @@ impl Pane {
                 // Nobody watches the live events: dropping the receiver lets the pane skip them.
                 drop(events);
             }
-            let report = handle.join.await.map_err(|e| format!("a pane crashed: {e}"))?;
+            let report = handle
+                .join
+                .await
+                .map_err(|e| format!("a pane crashed: {e}"))?;
             let calls = report.tool_calls.clone();
             let done = report.error.is_some()
                 || calls.is_empty()
@@ -213,8 +263,13 @@ impl Pane {
                 reports.push(report);
                 return Ok(reports);
             }
-            if let Some(call) = calls.iter().find(|c| !self.tool_loop.results.contains_key(&c.name)) {
-                self.note(Note::NoResult { tool: call.name.clone() });
+            if let Some(call) = calls
+                .iter()
+                .find(|c| !self.tool_loop.results.contains_key(&c.name))
+            {
+                self.note(Note::NoResult {
+                    tool: call.name.clone(),
+                });
                 reports.push(report);
                 return Ok(reports);
             }
@@ -226,7 +281,11 @@ impl Pane {
             spec = continue_on(spec, &report);
             let requests: Vec<ToolCallRequest> = calls
                 .iter()
-                .map(|c| ToolCallRequest { id: c.id.clone(), name: c.name.clone(), arguments: c.arguments.clone() })
+                .map(|c| ToolCallRequest {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    arguments: c.arguments.clone(),
+                })
                 .collect();
             spec.request.messages.push(Message::Assistant {
                 content: report.text.clone(),
@@ -236,11 +295,21 @@ impl Pane {
             let mut sent = Vec::new();
             for c in &calls {
                 let result = self.tool_loop.results[&c.name].clone();
-                spec.request.messages.push(Message::Tool { call_id: c.id.clone(), name: c.name.clone(), content: result.clone() });
+                spec.request.messages.push(Message::Tool {
+                    call_id: c.id.clone(),
+                    name: c.name.clone(),
+                    content: result.clone(),
+                });
                 sent.push((c.name.clone(), result));
             }
-            answer = self.recorder.as_ref().and_then(|r| r.follow_up(self.index, &tool_results_prompt(&sent), &spec));
-            self.note(Note::Step { step: step + 1, sent });
+            answer = self
+                .recorder
+                .as_ref()
+                .and_then(|r| r.follow_up(self.index, &tool_results_prompt(&sent), &spec));
+            self.note(Note::Step {
+                step: step + 1,
+                sent,
+            });
             reports.push(report);
         }
     }
@@ -253,7 +322,12 @@ impl Pane {
         let flush = |text: &mut String| {
             if let Some((rec, answer)) = recording {
                 if !text.is_empty() {
-                    rec.record(answer, &RunEvent::Text { text: std::mem::take(text) });
+                    rec.record(
+                        answer,
+                        &RunEvent::Text {
+                            text: std::mem::take(text),
+                        },
+                    );
                 }
             }
         };
@@ -280,7 +354,9 @@ impl Pane {
 /// The next step goes to the model that answered this one (a fallback, maybe), which is the one
 /// that understands its `provider_state`; the fallbacks after it stay.
 fn continue_on(mut spec: PaneSpec, report: &PaneReport) -> PaneSpec {
-    let Some(served) = report.attempts.iter().rev().find(|a| a.error.is_none()) else { return spec };
+    let Some(served) = report.attempts.iter().rev().find(|a| a.error.is_none()) else {
+        return spec;
+    };
     let same = |t: &Target| t.endpoint.id == served.provider && t.model == served.model;
     if same(&spec.target) {
         return spec;
@@ -295,7 +371,10 @@ fn continue_on(mut spec: PaneSpec, report: &PaneReport) -> PaneSpec {
 
 /// What history shows as the prompt of a tool-loop step: the results sent back.
 pub fn tool_results_prompt(sent: &[(String, String)]) -> String {
-    let lines: Vec<String> = sent.iter().map(|(name, result)| format!("{name} → {result}")).collect();
+    let lines: Vec<String> = sent
+        .iter()
+        .map(|(name, result)| format!("{name} → {result}"))
+        .collect();
     format!("[tool results] {}", lines.join("\n[tool results] "))
 }
 
@@ -310,10 +389,16 @@ pub async fn models(args: ModelsArgs) -> Result<u8, CliError> {
     })?;
     let models = runner()?.list_models(&endpoint).await.map_err(|e| {
         let status = e.status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
-        CliError::Failed(format!("could not list the models of {}{status}: {}", endpoint.id, e.message))
+        CliError::Failed(format!(
+            "could not list the models of {}{status}: {}",
+            endpoint.id, e.message
+        ))
     })?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&models).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&models).unwrap_or_default()
+        );
     } else {
         for m in &models {
             match &m.display_name {
@@ -331,16 +416,35 @@ pub fn providers(args: ProvidersArgs) -> Result<u8, CliError> {
         let rows: Vec<_> = presets
             .all()
             .iter()
-            .map(|p| json!({"id": p.id, "name": p.name, "protocol": p.protocol, "base_url": p.base_url,
-                            "key_env": p.key_env, "local": p.local, "needs_key": p.needs_key()}))
+            .map(|p| {
+                json!({"id": p.id, "name": p.name, "protocol": p.protocol, "base_url": p.base_url,
+                            "key_env": p.key_env, "local": p.local, "needs_key": p.needs_key()})
+            })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        );
     } else {
         let id_w = presets.all().iter().map(|p| p.id.len()).max().unwrap_or(0);
-        let url_w = presets.all().iter().map(|p| p.base_url.len()).max().unwrap_or(0);
+        let url_w = presets
+            .all()
+            .iter()
+            .map(|p| p.base_url.len())
+            .max()
+            .unwrap_or(0);
         for p in presets.all() {
-            let key = if p.needs_key() { p.key_env.clone().unwrap_or_else(|| "key".into()) } else { "no key".into() };
-            println!("{:<id_w$}  {:<16}  {:<url_w$}  {key}", p.id, p.protocol.as_str(), p.base_url);
+            let key = if p.needs_key() {
+                p.key_env.clone().unwrap_or_else(|| "key".into())
+            } else {
+                "no key".into()
+            };
+            println!(
+                "{:<id_w$}  {:<16}  {:<url_w$}  {key}",
+                p.id,
+                p.protocol.as_str(),
+                p.base_url
+            );
         }
     }
     Ok(0)

@@ -5,7 +5,9 @@ use std::io::IsTerminal;
 use juxta_engine::export::{self, Format, Options};
 use juxta_engine::request::Params;
 use juxta_engine::run::{PaneSpec, RunEvent};
-use juxta_engine::store::{self, PaneSettings, SnippetPart, Store, StoreWriter, Summary, TargetRef, TurnPane, TurnToRecord};
+use juxta_engine::store::{
+    self, PaneSettings, SnippetPart, Store, StoreWriter, Summary, TargetRef, TurnPane, TurnToRecord,
+};
 
 use crate::args::{CompareArgs, ExportArgs, HistoryArgs, ImportArgs};
 use crate::CliError;
@@ -40,17 +42,27 @@ pub fn list(args: HistoryArgs) -> Result<u8, CliError> {
     if query.trim().is_empty() {
         let rows = store.list(args.limit as usize, 0).map_err(failed)?;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rows).unwrap_or_default()
+            );
         } else {
             rows.iter().for_each(|s| println!("{}", summary_line(s)));
         }
     } else {
         let hits = store.search(&query, args.limit as usize).map_err(failed)?;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&hits).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&hits).unwrap_or_default()
+            );
         } else {
             for hit in &hits {
-                println!("{}\n    {}", summary_line(&hit.summary), snippet(&hit.snippet, bold));
+                println!(
+                    "{}\n    {}",
+                    summary_line(&hit.summary),
+                    snippet(&hit.snippet, bold)
+                );
             }
             if hits.is_empty() {
                 eprintln!("juxta: nothing in history matches {query:?}");
@@ -62,8 +74,18 @@ pub fn list(args: HistoryArgs) -> Result<u8, CliError> {
 
 fn summary_line(s: &Summary) -> String {
     let pin = if s.pinned { "*" } else { " " };
-    let turns = if s.turns == 1 { String::new() } else { format!(", {} turns", s.turns) };
-    format!("{:>6}{pin} {}  {}  ({}{turns})", s.id, date(s.updated_at), s.title, s.models.join(", "))
+    let turns = if s.turns == 1 {
+        String::new()
+    } else {
+        format!(", {} turns", s.turns)
+    };
+    format!(
+        "{:>6}{pin} {}  {}  ({}{turns})",
+        s.id,
+        date(s.updated_at),
+        s.title,
+        s.models.join(", ")
+    )
 }
 
 /// Matched words in bold on a terminal, in [brackets] otherwise; one line.
@@ -80,18 +102,38 @@ fn snippet(parts: &[SnippetPart], bold: bool) -> String {
 }
 
 pub fn export(args: ExportArgs) -> Result<u8, CliError> {
-    let format: Format = args.format.parse().map_err(|e| CliError::Usage(format!("{e}")))?;
+    let format: Format = args
+        .format
+        .parse()
+        .map_err(|e| CliError::Usage(format!("{e}")))?;
     let store = open()?;
     let id = match args.id.as_str() {
-        "last" => store.list(1, 0).map_err(failed)?.first().map(|s| s.id).ok_or_else(|| failed("history is empty"))?,
-        other => other
-            .parse()
-            .map_err(|_| CliError::Usage(format!("{other:?} is not a comparison id (see `juxta history`), nor `last`")))?,
+        "last" => store
+            .list(1, 0)
+            .map_err(failed)?
+            .first()
+            .map(|s| s.id)
+            .ok_or_else(|| failed("history is empty"))?,
+        other => other.parse().map_err(|_| {
+            CliError::Usage(format!(
+                "{other:?} is not a comparison id (see `juxta history`), nor `last`"
+            ))
+        })?,
     };
-    let comparison = store.get(id).map_err(failed)?.ok_or_else(|| failed(format!("no comparison {id} in history")))?;
-    let text = export::export(&[comparison], format, &Options { reasoning: !args.no_reasoning });
+    let comparison = store
+        .get(id)
+        .map_err(failed)?
+        .ok_or_else(|| failed(format!("no comparison {id} in history")))?;
+    let text = export::export(
+        &[comparison],
+        format,
+        &Options {
+            reasoning: !args.no_reasoning,
+        },
+    );
     match &args.output {
-        Some(path) => export::write_file(path, &text).map_err(|e| failed(format!("could not write {}: {e}", path.display())))?,
+        Some(path) => export::write_file(path, &text)
+            .map_err(|e| failed(format!("could not write {}: {e}", path.display())))?,
         None => print!("{text}"),
     }
     Ok(0)
@@ -100,8 +142,10 @@ pub fn export(args: ExportArgs) -> Result<u8, CliError> {
 pub fn import(args: ImportArgs) -> Result<u8, CliError> {
     let store = open()?;
     for path in &args.files {
-        let text = std::fs::read_to_string(path).map_err(|e| failed(format!("could not read {}: {e}", path.display())))?;
-        let comparisons = export::parse_json(&text).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| failed(format!("could not read {}: {e}", path.display())))?;
+        let comparisons = export::parse_json(&text)
+            .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
         for c in &comparisons {
             let id = store.import(c).map_err(failed)?;
             println!("{id}\t{}", c.title);
@@ -125,7 +169,11 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    pub fn start(prompt: &str, args: &CompareArgs, specs: &[PaneSpec]) -> Result<Option<Recorder>, CliError> {
+    pub fn start(
+        prompt: &str,
+        args: &CompareArgs,
+        specs: &[PaneSpec],
+    ) -> Result<Option<Recorder>, CliError> {
         let Some(path) = store::default_path() else {
             eprintln!("juxta: this run is not saved to history: no data directory is known (set JUXTA_DATA_DIR)");
             return Ok(None);
@@ -167,7 +215,14 @@ impl Recorder {
         })?;
         let answers = recorded.panes.iter().map(|&(_, answer)| answer).collect();
         let panes = recorded.panes.iter().map(|&(pane, _)| pane).collect();
-        Ok(Recorder { writer, panes, answers, shared_system, shared, comparison: recorded.comparison })
+        Ok(Recorder {
+            writer,
+            panes,
+            answers,
+            shared_system,
+            shared,
+            comparison: recorded.comparison,
+        })
     }
 
     /// The answer that records pane `pane`'s first step.
@@ -197,7 +252,10 @@ impl Recorder {
         match tokio::task::block_in_place(|| self.writer.record_turn(&turn)) {
             Ok(recorded) => recorded.panes.first().map(|&(_, answer)| answer),
             Err(e) => {
-                eprintln!("juxta: a tool-loop step of pane {} is not saved to history: {e}", pane + 1);
+                eprintln!(
+                    "juxta: a tool-loop step of pane {} is not saved to history: {e}",
+                    pane + 1
+                );
                 None
             }
         }
@@ -210,7 +268,12 @@ impl Recorder {
 
     /// Wait until everything is on disk; say so if something could not be saved.
     pub fn finish(&self) {
-        let error = self.writer.flush().err().map(|e| e.to_string()).or_else(|| self.writer.last_error());
+        let error = self
+            .writer
+            .flush()
+            .err()
+            .map(|e| e.to_string())
+            .or_else(|| self.writer.last_error());
         if let Some(e) = error {
             eprintln!("juxta: history could not save this run completely: {e}");
         }
@@ -233,14 +296,28 @@ fn pane_settings(spec: &PaneSpec, shared_system: Option<&str>, shared: &Params) 
         temperature: own(r.params.temperature, shared.temperature),
         top_p: own(r.params.top_p, shared.top_p),
         max_output_tokens: own(r.params.max_output_tokens, shared.max_output_tokens),
-        stop: if r.params.stop != shared.stop { r.params.stop.clone() } else { Vec::new() },
+        stop: if r.params.stop != shared.stop {
+            r.params.stop.clone()
+        } else {
+            Vec::new()
+        },
         seed: own(r.params.seed, shared.seed),
         reasoning_effort: own(r.params.reasoning_effort, shared.reasoning_effort),
         thinking_budget: own(r.params.thinking_budget, shared.thinking_budget),
     };
     PaneSettings {
-        system: r.system.clone().filter(|s| Some(s.as_str()) != shared_system),
+        system: r
+            .system
+            .clone()
+            .filter(|s| Some(s.as_str()) != shared_system),
         params,
-        fallbacks: spec.fallbacks.iter().map(|t| TargetRef { provider: t.endpoint.id.clone(), model: t.model.clone() }).collect(),
+        fallbacks: spec
+            .fallbacks
+            .iter()
+            .map(|t| TargetRef {
+                provider: t.endpoint.id.clone(),
+                model: t.model.clone(),
+            })
+            .collect(),
     }
 }

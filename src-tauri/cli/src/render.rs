@@ -23,13 +23,25 @@ const RED: &str = "\x1b[31m";
 const YELLOW: &str = "\x1b[33m";
 const GREEN: &str = "\x1b[32m";
 const RESET: &str = "\x1b[0m";
-const PALETTE: [&str; 6] = ["\x1b[36m", "\x1b[35m", "\x1b[32m", "\x1b[34m", "\x1b[33m", "\x1b[91m"];
+const PALETTE: [&str; 6] = [
+    "\x1b[36m", "\x1b[35m", "\x1b[32m", "\x1b[34m", "\x1b[33m", "\x1b[91m",
+];
 
 impl Renderer {
     pub fn new(names: &[String], color: bool) -> Renderer {
         let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
-        let labels = names.iter().enumerate().map(|(i, n)| format!("[{}] {n:<width$}", i + 1)).collect();
-        Renderer { labels, color, pending: vec![String::new(); names.len()], reasoning: vec![false; names.len()], out: io::stdout() }
+        let labels = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("[{}] {n:<width$}", i + 1))
+            .collect();
+        Renderer {
+            labels,
+            color,
+            pending: vec![String::new(); names.len()],
+            reasoning: vec![false; names.len()],
+            out: io::stdout(),
+        }
     }
 
     fn single(&self) -> bool {
@@ -45,7 +57,10 @@ impl Renderer {
     }
 
     fn label(&self, i: usize) -> String {
-        self.paint(&format!("{BOLD}{}", PALETTE[i % PALETTE.len()]), &self.labels[i])
+        self.paint(
+            &format!("{BOLD}{}", PALETTE[i % PALETTE.len()]),
+            &self.labels[i],
+        )
     }
 
     pub fn event(&mut self, i: usize, event: &RunEvent) {
@@ -53,7 +68,10 @@ impl Renderer {
             RunEvent::Text { text } => self.stream(i, text, false),
             RunEvent::Reasoning { text } => self.stream(i, text, true),
             RunEvent::ToolCall { call } => {
-                let line = self.paint(YELLOW, &format!("tool call {}({})", call.name, call.arguments));
+                let line = self.paint(
+                    YELLOW,
+                    &format!("tool call {}({})", call.name, call.arguments),
+                );
                 let verdict = match &call.check {
                     Some(check) => format!(" {}", self.verdict(check)),
                     None => String::new(),
@@ -65,11 +83,24 @@ impl Renderer {
                 self.note(i, &self.paint(DIM, &line));
             }
             RunEvent::Retry { error, wait_ms, .. } => {
-                let status = error.status.map(|s| format!(" HTTP {s}")).unwrap_or_default();
-                let line = format!("retrying in {:.1} s after {}{status}: {}", *wait_ms as f64 / 1000.0, name(&error.kind), error.message);
+                let status = error
+                    .status
+                    .map(|s| format!(" HTTP {s}"))
+                    .unwrap_or_default();
+                let line = format!(
+                    "retrying in {:.1} s after {}{status}: {}",
+                    *wait_ms as f64 / 1000.0,
+                    name(&error.kind),
+                    error.message
+                );
                 self.note(i, &self.paint(YELLOW, &line));
             }
-            RunEvent::Fallback { to_provider, to_model, reason, .. } => {
+            RunEvent::Fallback {
+                to_provider,
+                to_model,
+                reason,
+                ..
+            } => {
                 let line = format!("falling back to {to_provider}:{to_model} ({reason})");
                 self.note(i, &self.paint(YELLOW, &line));
             }
@@ -91,7 +122,11 @@ impl Renderer {
         }
         let text = match check.violations.first() {
             Some(v) => {
-                let path = if v.path.is_empty() { "(root)" } else { v.path.as_str() };
+                let path = if v.path.is_empty() {
+                    "(root)"
+                } else {
+                    v.path.as_str()
+                };
                 format!("✗ {path}: {}", v.message)
             }
             None => "✗ invalid".to_string(),
@@ -101,20 +136,25 @@ impl Renderer {
 
     /// Step `step` of a tool loop starts: what was sent back.
     pub fn step(&mut self, i: usize, step: usize, sent: &[(String, String)]) {
-        let results: Vec<String> = sent.iter().map(|(name, result)| format!("{name} → {}", short(result))).collect();
+        let results: Vec<String> = sent
+            .iter()
+            .map(|(name, result)| format!("{name} → {}", short(result)))
+            .collect();
         let line = format!("step {step}: sent {}", results.join(", "));
         self.note(i, &self.paint(BOLD, &line));
     }
 
     /// The loop stopped at a call of a tool without a canned result.
     pub fn no_result(&mut self, i: usize, tool: &str) {
-        let line = format!("stopped: no result for tool {tool} (give one with --tool-result {tool}=JSON)");
+        let line =
+            format!("stopped: no result for tool {tool} (give one with --tool-result {tool}=JSON)");
         self.note(i, &self.paint(YELLOW, &line));
     }
 
     /// The loop stopped at `--max-steps`.
     pub fn max_steps(&mut self, i: usize, steps: usize) {
-        let line = format!("stopped after {steps} steps: the model still calls tools (raise --max-steps)");
+        let line =
+            format!("stopped after {steps} steps: the model still calls tools (raise --max-steps)");
         self.note(i, &self.paint(YELLOW, &line));
     }
 
@@ -126,7 +166,11 @@ impl Renderer {
                 let _ = self.out.write_all(b"\n");
                 self.reasoning[i] = reasoning;
             }
-            let shown = if reasoning { self.paint(DIM, text) } else { text.to_string() };
+            let shown = if reasoning {
+                self.paint(DIM, text)
+            } else {
+                text.to_string()
+            };
             let _ = self.out.write_all(shown.as_bytes());
             let _ = self.out.flush();
             return;
@@ -151,7 +195,11 @@ impl Renderer {
     fn print_line(&mut self, i: usize) {
         let line = std::mem::take(&mut self.pending[i]);
         let mark = if self.reasoning[i] { "~" } else { "│" };
-        let body = if self.reasoning[i] { self.paint(DIM, &line) } else { line };
+        let body = if self.reasoning[i] {
+            self.paint(DIM, &line)
+        } else {
+            line
+        };
         let label = self.label(i);
         let _ = writeln!(self.out, "{label} {mark} {body}");
         let _ = self.out.flush();
@@ -195,8 +243,15 @@ impl Renderer {
     fn summary_line(&self, r: &PaneReport) -> String {
         if let Some(e) = &r.error {
             let status = e.status.map(|s| format!(" HTTP {s}")).unwrap_or_default();
-            let kept = if r.text.is_empty() { String::new() } else { format!(" ({} chars kept)", r.text.len()) };
-            return self.paint(RED, &format!("✗ {}{status}: {}{kept}", name(&e.kind), e.message));
+            let kept = if r.text.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} chars kept)", r.text.len())
+            };
+            return self.paint(
+                RED,
+                &format!("✗ {}{status}: {}{kept}", name(&e.kind), e.message),
+            );
         }
         let mut parts = Vec::new();
         parts.push(match r.finish_reason {
@@ -212,11 +267,21 @@ impl Renderer {
             parts.push(format!("total {}", ms(t)));
         }
         if let Some(rate) = m.output_tokens_per_s {
-            parts.push(format!("{rate:.1} tok/s{}", if m.estimated { " (estimated)" } else { "" }));
+            parts.push(format!(
+                "{rate:.1} tok/s{}",
+                if m.estimated { " (estimated)" } else { "" }
+            ));
         }
         if let Some(u) = &r.usage {
-            let reasoning = if u.reasoning_tokens > 0 { format!(" ({} reasoning)", u.reasoning_tokens) } else { String::new() };
-            parts.push(format!("{} in / {} out{reasoning} tokens", u.input_tokens, u.output_tokens));
+            let reasoning = if u.reasoning_tokens > 0 {
+                format!(" ({} reasoning)", u.reasoning_tokens)
+            } else {
+                String::new()
+            };
+            parts.push(format!(
+                "{} in / {} out{reasoning} tokens",
+                u.input_tokens, u.output_tokens
+            ));
         }
         if let Some(c) = r.cost_usd {
             parts.push(format!("${c:.5}"));
@@ -228,7 +293,9 @@ impl Renderer {
         let mut line = parts.join(" · ");
         if let Some(served) = &r.served_model {
             if r.substituted {
-                line.push_str(&self.paint(YELLOW, &format!(" · ⚠ served by {served}, not {}", r.model)));
+                line.push_str(
+                    &self.paint(YELLOW, &format!(" · ⚠ served by {served}, not {}", r.model)),
+                );
             } else if served != &r.model {
                 line.push_str(&format!(" · served {served}"));
             }
@@ -242,7 +309,10 @@ impl Renderer {
 
 /// The name a value has in `--json` output (`rate_limited`, `tool_calls`).
 fn name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
 }
 
 /// A tool result on one line, cut at 80 characters.

@@ -11,16 +11,21 @@ const CANARY: &str = "sk-canary-cli-5e8d2b7a9f104c36";
 
 async fn mock() -> MockServer {
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures");
-    MockServer::start("127.0.0.1:0".parse().unwrap(), fixtures).await.unwrap()
+    MockServer::start("127.0.0.1:0".parse().unwrap(), fixtures)
+        .await
+        .unwrap()
 }
 
 /// `--provider` definitions for the mock's three protocols.
 fn providers(mock: &MockServer) -> Vec<String> {
     let b = mock.base_url();
     vec![
-        "--provider".into(), format!("mo={},{b}/v1", "openai"),
-        "--provider".into(), format!("ma=anthropic,{b}/v1"),
-        "--provider".into(), format!("mg=gemini,{b}/v1beta"),
+        "--provider".into(),
+        format!("mo={},{b}/v1", "openai"),
+        "--provider".into(),
+        format!("ma=anthropic,{b}/v1"),
+        "--provider".into(),
+        format!("mg=gemini,{b}/v1beta"),
     ]
 }
 
@@ -36,9 +41,15 @@ async fn juxta(args: &[String], stdin: Option<&str>, env: &[(&str, &str)]) -> Ou
         .env("JUXTA_KEYCHAIN_SERVICE", "dev.juxta.app.cli-tests")
         .env("NO_COLOR", "1")
         // Never the developer's own config.
-        .env("JUXTA_CONFIG_DIR", std::env::temp_dir().join("juxta-cli-tests-no-config"))
+        .env(
+            "JUXTA_CONFIG_DIR",
+            std::env::temp_dir().join("juxta-cli-tests-no-config"),
+        )
         // Never the developer's own history (tests that look at history pass their own dir).
-        .env("JUXTA_DATA_DIR", std::env::temp_dir().join(format!("juxta-cli-tests-data-{}", std::process::id())))
+        .env(
+            "JUXTA_DATA_DIR",
+            std::env::temp_dir().join(format!("juxta-cli-tests-data-{}", std::process::id())),
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -64,14 +75,38 @@ fn args(list: &[&str]) -> Vec<String> {
 }
 
 const PANE_KEYS: [&str; 17] = [
-    "attempts", "cost_usd", "error", "finish_reason", "mapping", "metrics", "model", "provider", "queued_ms",
-    "raw_finish_reason", "reasoning", "served_by", "served_model", "substituted", "text", "tool_calls", "usage",
+    "attempts",
+    "cost_usd",
+    "error",
+    "finish_reason",
+    "mapping",
+    "metrics",
+    "model",
+    "provider",
+    "queued_ms",
+    "raw_finish_reason",
+    "reasoning",
+    "served_by",
+    "served_model",
+    "substituted",
+    "text",
+    "tool_calls",
+    "usage",
 ];
 
 #[tokio::test(flavor = "multi_thread")]
 async fn compare_json_reports_every_pane_in_order_with_the_documented_keys() {
     let mock = mock().await;
-    let mut a = args(&["compare", "-m", "mo:normal", "-m", "ma:reasoning", "-m", "mg:tools", "--json"]);
+    let mut a = args(&[
+        "compare",
+        "-m",
+        "mo:normal",
+        "-m",
+        "ma:reasoning",
+        "-m",
+        "mg:tools",
+        "--json",
+    ]);
     a.extend(providers(&mock));
     a.push("What is the weather in Paris?".into());
     let out = juxta(&a, None, &[]).await;
@@ -85,26 +120,54 @@ async fn compare_json_reports_every_pane_in_order_with_the_documented_keys() {
         keys.sort();
         assert_eq!(keys, want);
         let metrics: Vec<&String> = p["metrics"].as_object().unwrap().keys().collect();
-        assert_eq!(metrics, ["estimated", "output_tokens_per_s", "total_ms", "ttft_ms"]);
+        assert_eq!(
+            metrics,
+            ["estimated", "output_tokens_per_s", "total_ms", "ttft_ms"]
+        );
         let usage: Vec<&String> = p["usage"].as_object().unwrap().keys().collect();
-        assert_eq!(usage, ["cached_tokens", "input_tokens", "output_tokens", "reasoning_tokens"]);
+        assert_eq!(
+            usage,
+            [
+                "cached_tokens",
+                "input_tokens",
+                "output_tokens",
+                "reasoning_tokens"
+            ]
+        );
         assert!(p["error"].is_null());
     }
-    assert_eq!((panes[0]["provider"].as_str(), panes[0]["model"].as_str()), (Some("mo"), Some("normal")));
+    assert_eq!(
+        (panes[0]["provider"].as_str(), panes[0]["model"].as_str()),
+        (Some("mo"), Some("normal"))
+    );
     assert!(panes[0]["text"].as_str().unwrap().len() > 50);
     assert_eq!(panes[0]["finish_reason"], "stop");
     assert!(!panes[1]["reasoning"].as_str().unwrap().is_empty());
     assert_eq!(panes[2]["tool_calls"][0]["name"], "get_weather");
-    assert_eq!(panes[2]["tool_calls"][0]["arguments"]["city"], "Paris", "arguments are parsed JSON");
+    assert_eq!(
+        panes[2]["tool_calls"][0]["arguments"]["city"], "Paris",
+        "arguments are parsed JSON"
+    );
     let attempt = &panes[0]["attempts"][0];
     assert_eq!(attempt["status"], 200);
-    assert!(attempt["error"].is_null() && attempt["waited_ms"] == 0 && attempt["model"] == "normal");
+    assert!(
+        attempt["error"].is_null() && attempt["waited_ms"] == 0 && attempt["model"] == "normal"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_pane_exits_1_and_the_others_are_reported_in_full() {
     let mock = mock().await;
-    let mut a = args(&["compare", "-m", "mo:normal", "-m", "ma:auth-error", "-m", "mg:drop@after=5", "--json"]);
+    let mut a = args(&[
+        "compare",
+        "-m",
+        "mo:normal",
+        "-m",
+        "ma:auth-error",
+        "-m",
+        "mg:drop@after=5",
+        "--json",
+    ]);
     a.extend(providers(&mock));
     a.push("hi".into());
     let out = juxta(&a, None, &[]).await;
@@ -116,40 +179,85 @@ async fn a_failed_pane_exits_1_and_the_others_are_reported_in_full() {
     assert_eq!(p[1]["error"]["status"], 401);
     assert_eq!(p[1]["error"]["retryable"], false);
     assert!(!p[2]["error"].is_null());
-    assert!(!p[2]["text"].as_str().unwrap().is_empty(), "partial text kept");
+    assert!(
+        !p[2]["text"].as_str().unwrap().is_empty(),
+        "partial text kept"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn settings_and_pane_overrides_reach_the_wire() {
     let mock = mock().await;
     let mut a = args(&[
-        "compare", "-m", "mo:echo", "-m", "ma:echo", "--system", "Be brief.", "--set", "temperature=0.3",
-        "--set", "max_tokens=100", "--pane-set", "2:temperature=1.5", "--pane-set", "2:system=Be verbose.", "--json",
+        "compare",
+        "-m",
+        "mo:echo",
+        "-m",
+        "ma:echo",
+        "--system",
+        "Be brief.",
+        "--set",
+        "temperature=0.3",
+        "--set",
+        "max_tokens=100",
+        "--pane-set",
+        "2:temperature=1.5",
+        "--pane-set",
+        "2:system=Be verbose.",
+        "--json",
     ]);
     a.extend(providers(&mock));
     a.push("-".into());
     let out = juxta(&a, Some("prompt from stdin"), &[]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let bodies: Vec<Value> = mock.requests().into_iter().filter(|r| r.method == "POST").map(|r| r.body).collect();
-    let openai = bodies.iter().find(|b| b.get("messages").and_then(|m| m[0]["role"].as_str()) == Some("system")).unwrap();
+    let bodies: Vec<Value> = mock
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.body)
+        .collect();
+    let openai = bodies
+        .iter()
+        .find(|b| b.get("messages").and_then(|m| m[0]["role"].as_str()) == Some("system"))
+        .unwrap();
     assert_eq!(openai["temperature"], 0.3);
     assert_eq!(openai["messages"][0]["content"], "Be brief.");
     assert_eq!(openai["messages"][1]["content"], "prompt from stdin");
     let anthropic = bodies.iter().find(|b| b.get("system").is_some()).unwrap();
     assert_eq!(anthropic["system"], "Be verbose.");
-    assert_eq!(anthropic["temperature"], 1.0, "clamped to Anthropic's range");
+    assert_eq!(
+        anthropic["temperature"], 1.0,
+        "clamped to Anthropic's range"
+    );
     assert_eq!(anthropic["max_tokens"], 100);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     let mapping = doc["panes"][1]["mapping"].as_array().unwrap();
-    assert!(mapping.iter().any(|m| m["param"] == "temperature" && m["action"] == "clamped"), "{mapping:?}");
-    assert!(mapping.iter().any(|m| m["param"] == "system" && m["action"] == "moved"), "{mapping:?}");
+    assert!(
+        mapping
+            .iter()
+            .any(|m| m["param"] == "temperature" && m["action"] == "clamped"),
+        "{mapping:?}"
+    );
+    assert!(
+        mapping
+            .iter()
+            .any(|m| m["param"] == "system" && m["action"] == "moved"),
+        "{mapping:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn retries_and_fallbacks_are_visible() {
     let mock = mock().await;
     let mut a = args(&[
-        "compare", "-m", "mo:server-error", "--fallback", "1:ma:normal", "--retries", "1", "--json",
+        "compare",
+        "-m",
+        "mo:server-error",
+        "--fallback",
+        "1:ma:normal",
+        "--retries",
+        "1",
+        "--json",
     ]);
     a.extend(providers(&mock));
     a.push("hi".into());
@@ -157,41 +265,122 @@ async fn retries_and_fallbacks_are_visible() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     let p = &doc["panes"][0];
-    let statuses: Vec<i64> = p["attempts"].as_array().unwrap().iter().map(|a| a["status"].as_i64().unwrap()).collect();
+    let statuses: Vec<i64> = p["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["status"].as_i64().unwrap())
+        .collect();
     assert_eq!(statuses, [500, 500, 200]);
     assert_eq!(p["attempts"][2]["provider"], "ma");
     assert_eq!(p["substituted"], true);
-    assert!(p["attempts"][1]["waited_ms"].as_u64().unwrap() > 0, "backoff recorded");
+    assert!(
+        p["attempts"][1]["waited_ms"].as_u64().unwrap() > 0,
+        "backoff recorded"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_terminal_view_labels_every_pane_and_ends_with_metrics() {
     let mock = mock().await;
-    let mut a = args(&["compare", "-m", "mo:normal@tokens=30", "-m", "ma:stream-error"]);
+    let mut a = args(&[
+        "compare",
+        "-m",
+        "mo:normal@tokens=30",
+        "-m",
+        "ma:stream-error",
+    ]);
     a.extend(providers(&mock));
     a.push("hi".into());
     let out = juxta(&a, None, &[]).await;
     assert_eq!(out.code, 1);
     let lines: Vec<&str> = out.stdout.lines().collect();
-    assert!(lines.iter().any(|l| l.starts_with("[1] mo:normal@tokens=30") && l.contains(" │ ")), "{}", out.stdout);
-    assert!(lines.iter().any(|l| l.starts_with("[2] ma:stream-error") && l.contains(" │ ")), "{}", out.stdout);
-    let metrics = lines.iter().find(|l| l.starts_with("[1]") && l.contains("ttft")).expect("metrics line");
-    assert!(metrics.contains("✓ stop") && metrics.contains("tok/s") && metrics.contains("30 out"), "{metrics}");
-    assert!(lines.iter().any(|l| l.starts_with("[2]") && l.contains("✗")), "{}", out.stdout);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("[1] mo:normal@tokens=30") && l.contains(" │ ")),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("[2] ma:stream-error") && l.contains(" │ ")),
+        "{}",
+        out.stdout
+    );
+    let metrics = lines
+        .iter()
+        .find(|l| l.starts_with("[1]") && l.contains("ttft"))
+        .expect("metrics line");
+    assert!(
+        metrics.contains("✓ stop") && metrics.contains("tok/s") && metrics.contains("30 out"),
+        "{metrics}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("[2]") && l.contains("✗")),
+        "{}",
+        out.stdout
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn usage_errors_exit_2_with_one_line_that_says_what_to_do() {
     for (argv, needle) in [
         (vec!["compare", "-m", "gpt-4o", "hi"], "PROVIDER:MODEL"),
-        (vec!["compare", "-m", "nobody:m", "hi"], "--provider nobody=openai"),
-        (vec!["compare", "-m", "openai:gpt-4o", "--set", "temperature=warm", "hi"], "temperature"),
-        (vec!["compare", "-m", "x:m", "--provider", "x=soap,http://127.0.0.1:1", "hi"], "openai, openai-responses, anthropic, gemini or ollama"),
-        (vec!["compare", "-m", "remote:m", "--provider", "remote=openai,https://llm.invalid/v1", "hi"], "juxta keys set remote"),
+        (
+            vec!["compare", "-m", "nobody:m", "hi"],
+            "--provider nobody=openai",
+        ),
+        (
+            vec![
+                "compare",
+                "-m",
+                "openai:gpt-4o",
+                "--set",
+                "temperature=warm",
+                "hi",
+            ],
+            "temperature",
+        ),
+        (
+            vec![
+                "compare",
+                "-m",
+                "x:m",
+                "--provider",
+                "x=soap,http://127.0.0.1:1",
+                "hi",
+            ],
+            "openai, openai-responses, anthropic, gemini or ollama",
+        ),
+        (
+            vec![
+                "compare",
+                "-m",
+                "remote:m",
+                "--provider",
+                "remote=openai,https://llm.invalid/v1",
+                "hi",
+            ],
+            "juxta keys set remote",
+        ),
     ] {
-        let out = juxta(&args(&argv), None, &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")]).await;
+        let out = juxta(
+            &args(&argv),
+            None,
+            &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")],
+        )
+        .await;
         assert_eq!(out.code, 2, "{argv:?}: {}", out.stderr);
-        assert_eq!(out.stderr.trim().lines().count(), 1, "{argv:?}: {}", out.stderr);
+        assert_eq!(
+            out.stderr.trim().lines().count(),
+            1,
+            "{argv:?}: {}",
+            out.stderr
+        );
         assert!(out.stderr.contains(needle), "{argv:?}: {}", out.stderr);
         assert!(!out.stderr.contains("panicked"));
     }
@@ -202,19 +391,53 @@ async fn a_key_from_the_environment_reaches_the_header_and_never_the_output() {
     let mock = mock().await;
     let b = mock.base_url();
     let a = args(&[
-        "compare", "-m", "remote:normal", "-m", "remote:auth-error", "-m", "remote:echo", "--json",
-        "--provider", &format!("remote=openai,{b}/v1"), "hi",
+        "compare",
+        "-m",
+        "remote:normal",
+        "-m",
+        "remote:auth-error",
+        "-m",
+        "remote:echo",
+        "--json",
+        "--provider",
+        &format!("remote=openai,{b}/v1"),
+        "hi",
     ]);
     let out = juxta(&a, None, &[("JUXTA_KEY_REMOTE", CANARY)]).await;
     assert_eq!(out.code, 1);
-    assert!(mock.requests().iter().any(|r| r.headers.iter().any(|(k, v)| k == "authorization" && v == &format!("Bearer {CANARY}"))));
-    assert!(!out.stdout.contains(CANARY) && !out.stderr.contains(CANARY), "the key leaked");
+    assert!(mock.requests().iter().any(|r| r
+        .headers
+        .iter()
+        .any(|(k, v)| k == "authorization" && v == &format!("Bearer {CANARY}"))));
+    assert!(
+        !out.stdout.contains(CANARY) && !out.stderr.contains(CANARY),
+        "the key leaked"
+    );
     // Nor in the most verbose logs, ours and the HTTP stack's.
-    let out = juxta(&a, None, &[("JUXTA_KEY_REMOTE", CANARY), ("JUXTA_LOG", "trace")]).await;
-    assert!(out.stderr.contains("sending") && out.stderr.contains("attempt failed"), "logs are on: {}", out.stderr);
-    assert!(!out.stdout.contains(CANARY) && !out.stderr.contains(CANARY), "the key leaked into the logs");
+    let out = juxta(
+        &a,
+        None,
+        &[("JUXTA_KEY_REMOTE", CANARY), ("JUXTA_LOG", "trace")],
+    )
+    .await;
+    assert!(
+        out.stderr.contains("sending") && out.stderr.contains("attempt failed"),
+        "logs are on: {}",
+        out.stderr
+    );
+    assert!(
+        !out.stdout.contains(CANARY) && !out.stderr.contains(CANARY),
+        "the key leaked into the logs"
+    );
     // Without a terminal nor --json the same holds.
-    let a = args(&["compare", "-m", "remote:auth-error", "--provider", &format!("remote=openai,{b}/v1"), "hi"]);
+    let a = args(&[
+        "compare",
+        "-m",
+        "remote:auth-error",
+        "--provider",
+        &format!("remote=openai,{b}/v1"),
+        "hi",
+    ]);
     let out = juxta(&a, None, &[("JUXTA_KEY_REMOTE", CANARY)]).await;
     assert!(!out.stdout.contains(CANARY) && !out.stderr.contains(CANARY));
 }
@@ -224,23 +447,73 @@ async fn providers_and_models() {
     let out = juxta(&args(&["providers", "--json"]), None, &[]).await;
     assert_eq!(out.code, 0);
     let list: Value = serde_json::from_str(&out.stdout).unwrap();
-    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
-    for want in ["openai", "anthropic", "gemini", "deepseek", "mistral", "qwen", "openrouter", "groq", "xai", "together", "tokenmix", "ollama", "lmstudio", "vllm", "litellm"] {
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    for want in [
+        "openai",
+        "anthropic",
+        "gemini",
+        "deepseek",
+        "mistral",
+        "qwen",
+        "openrouter",
+        "groq",
+        "xai",
+        "together",
+        "tokenmix",
+        "ollama",
+        "lmstudio",
+        "vllm",
+        "litellm",
+    ] {
         assert!(ids.contains(&want), "{want} missing");
     }
     let mock = mock().await;
     let b = mock.base_url();
-    let out = juxta(&args(&["models", "mg", "--provider", &format!("mg=gemini,{b}/v1beta")]), None, &[]).await;
+    let out = juxta(
+        &args(&[
+            "models",
+            "mg",
+            "--provider",
+            &format!("mg=gemini,{b}/v1beta"),
+        ]),
+        None,
+        &[],
+    )
+    .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.lines().any(|l| l.starts_with("normal")) && out.stdout.lines().count() > 5, "{}", out.stdout);
-    let out = juxta(&args(&["models", "dead", "--provider", "dead=openai,http://127.0.0.1:9/v1"]), None, &[]).await;
+    assert!(
+        out.stdout.lines().any(|l| l.starts_with("normal")) && out.stdout.lines().count() > 5,
+        "{}",
+        out.stdout
+    );
+    let out = juxta(
+        &args(&[
+            "models",
+            "dead",
+            "--provider",
+            "dead=openai,http://127.0.0.1:9/v1",
+        ]),
+        None,
+        &[],
+    )
+    .await;
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("could not connect"), "{}", out.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_a_keychain_key_commands_fail_clearly() {
-    let out = juxta(&args(&["keys", "list"]), None, &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")]).await;
+    let out = juxta(
+        &args(&["keys", "list"]),
+        None,
+        &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")],
+    )
+    .await;
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("keychain"), "{}", out.stderr);
     assert!(!out.stderr.contains("panicked"));
@@ -257,15 +530,30 @@ async fn the_users_config_dir_adds_providers_and_prices() {
     )
     .unwrap();
     // $2 per million input tokens, $10 per million output tokens.
-    std::fs::write(dir.join("prices.toml"), "as_of = \"2026-11-25\"\n[[price]]\nmatch = [\"normal*\"]\ninput = 2.0\noutput = 10.0\n").unwrap();
+    std::fs::write(
+        dir.join("prices.toml"),
+        "as_of = \"2026-11-25\"\n[[price]]\nmatch = [\"normal*\"]\ninput = 2.0\noutput = 10.0\n",
+    )
+    .unwrap();
     let dir_s = dir.to_string_lossy().to_string();
-    let out = juxta(&args(&["compare", "-m", "corp:normal@tokens=100", "--json", "hi"]), None, &[("JUXTA_CONFIG_DIR", &dir_s), ("JUXTA_KEY_CORP", "sk-corp-000000000000")]).await;
+    let out = juxta(
+        &args(&["compare", "-m", "corp:normal@tokens=100", "--json", "hi"]),
+        None,
+        &[
+            ("JUXTA_CONFIG_DIR", &dir_s),
+            ("JUXTA_KEY_CORP", "sk-corp-000000000000"),
+        ],
+    )
+    .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     let p = &doc["panes"][0];
     let input = p["usage"]["input_tokens"].as_f64().unwrap();
     let want = (input * 2.0 + 100.0 * 10.0) / 1e6;
-    assert!((p["cost_usd"].as_f64().unwrap() - want).abs() < 1e-12, "{p}");
+    assert!(
+        (p["cost_usd"].as_f64().unwrap() - want).abs() < 1e-12,
+        "{p}"
+    );
 
     // A broken file (here `match` is not a list) is a usage error naming the file.
     std::fs::write(dir.join("models.toml"), "[[model]]\nmatch = \"gpt-4o\"\n").unwrap();
@@ -283,39 +571,86 @@ async fn runs_are_kept_in_history_searchable_exportable_and_private_runs_are_not
     let data_dir = data.path().to_str().unwrap().to_string();
     let env = [("JUXTA_DATA_DIR", data_dir.as_str())];
     let mock = mock().await;
-    let mut a = args(&["compare", "-m", "mo:normal@tokens=40", "-m", "mo:reasoning@tokens=20", "--set", "temperature=0.3", "--json"]);
+    let mut a = args(&[
+        "compare",
+        "-m",
+        "mo:normal@tokens=40",
+        "-m",
+        "mo:reasoning@tokens=20",
+        "--set",
+        "temperature=0.3",
+        "--json",
+    ]);
     a.extend(providers(&mock));
     a.push("Tell me about otters\nin two lines".into());
     let out = juxta(&a, None, &env).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
-    let id = doc["comparison_id"].as_i64().expect("the --json document says where the run was saved");
+    let id = doc["comparison_id"]
+        .as_i64()
+        .expect("the --json document says where the run was saved");
 
     let list = juxta(&args(&["history", "--json"]), None, &env).await;
     assert_eq!(list.code, 0, "{}", list.stderr);
     let rows: Value = serde_json::from_str(&list.stdout).unwrap();
     assert_eq!(rows[0]["id"], id);
     assert_eq!(rows[0]["title"], "Tell me about otters");
-    assert_eq!(rows[0]["models"], serde_json::json!(["mo:normal@tokens=40", "mo:reasoning@tokens=20"]));
+    assert_eq!(
+        rows[0]["models"],
+        serde_json::json!(["mo:normal@tokens=40", "mo:reasoning@tokens=20"])
+    );
 
     // Found by a word of an answer, with the match marked.
     let found = juxta(&args(&["history", "deterministic"]), None, &env).await;
     assert_eq!(found.code, 0, "{}", found.stderr);
-    assert!(found.stdout.contains("Tell me about otters") && found.stdout.contains("[deterministic]"), "{}", found.stdout);
+    assert!(
+        found.stdout.contains("Tell me about otters") && found.stdout.contains("[deterministic]"),
+        "{}",
+        found.stdout
+    );
 
     // Exported whole: both answers, the shared temperature; JSON round-trips through import.
     let md = juxta(&args(&["export", "last"]), None, &env).await;
     assert_eq!(md.code, 0, "{}", md.stderr);
     for pane in doc["panes"].as_array().unwrap() {
-        let tail: String = pane["text"].as_str().unwrap().trim_end().chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
-        assert!(md.stdout.contains(&tail), "the Markdown export lacks {tail:?}");
+        let tail: String = pane["text"]
+            .as_str()
+            .unwrap()
+            .trim_end()
+            .chars()
+            .rev()
+            .take(30)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        assert!(
+            md.stdout.contains(&tail),
+            "the Markdown export lacks {tail:?}"
+        );
     }
     let json_file = data.path().join("otters.json");
-    let out = juxta(&args(&["export", &id.to_string(), "--format", "json", "-o", json_file.to_str().unwrap()]), None, &env).await;
+    let out = juxta(
+        &args(&[
+            "export",
+            &id.to_string(),
+            "--format",
+            "json",
+            "-o",
+            json_file.to_str().unwrap(),
+        ]),
+        None,
+        &env,
+    )
+    .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let imported = juxta(&args(&["import", json_file.to_str().unwrap()]), None, &env).await;
     assert_eq!(imported.code, 0, "{}", imported.stderr);
-    assert!(imported.stdout.contains("Tell me about otters"), "{}", imported.stdout);
+    assert!(
+        imported.stdout.contains("Tell me about otters"),
+        "{}",
+        imported.stdout
+    );
     let bad = juxta(&args(&["export", "--format", "docx"]), None, &env).await;
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 
@@ -331,5 +666,9 @@ async fn runs_are_kept_in_history_searchable_exportable_and_private_runs_are_not
     assert!(!none.stdout.contains("badgers"), "{}", none.stdout);
     let list = juxta(&args(&["history", "--json"]), None, &env).await;
     let rows: Value = serde_json::from_str(&list.stdout).unwrap();
-    assert_eq!(rows.as_array().unwrap().len(), 2, "the run and its import, nothing private: {rows}");
+    assert_eq!(
+        rows.as_array().unwrap().len(),
+        2,
+        "the run and its import, nothing private: {rows}"
+    );
 }
