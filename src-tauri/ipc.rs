@@ -162,7 +162,7 @@ pub struct LocalServer {
 pub use juxta_engine::store::TargetRef;
 
 /// One pane's request: the conversation so far, ending with the new user message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[derive(TS)]
 pub struct PaneRequest {
     pub provider: String,

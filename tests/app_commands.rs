@@ -124,11 +124,11 @@ fn provider_views_have_exactly_the_public_fields_and_nothing_key_like() {
         fields.sort_unstable();
         assert_eq!(
             fields,
-            ["base_url", "custom", "extra_headers", "id", "key", "key_env", "local", "name", "protocol"],
+            ["base_url", "custom", "extra_headers", "id", "key", "key_env", "local", "max_concurrent", "name", "protocol"],
             "{provider}"
         );
         assert!(
-            ["openai", "anthropic", "gemini"].contains(&obj["protocol"].as_str().unwrap_or("")),
+            ["openai", "openai-responses", "anthropic", "gemini", "ollama"].contains(&obj["protocol"].as_str().unwrap_or("")),
             "{provider}"
         );
         let state = obj["key"]["state"].as_str().unwrap_or("");
@@ -324,6 +324,7 @@ fn pane(model: &str, prompt: &str) -> PaneRequest {
         params: Default::default(),
         fallbacks: Vec::new(),
         answer_id: None,
+        ..Default::default()
     }
 }
 
@@ -412,6 +413,55 @@ async fn three_panes_stream_and_stopping_one_keeps_its_partial_answer() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     assert_eq!(state.panes.running(), 0);
+}
+
+/// Tools, the response schema and the API switch go through the IPC request to the provider;
+/// the verdicts come back in the report. A provider limited to one pane at a time queues the rest.
+#[tokio::test(flavor = "multi_thread")]
+async fn tools_schema_protocol_and_queueing_cross_the_ipc_path() {
+    let (state, mock) = demo_state().await;
+    let tool: juxta_engine::request::ToolSpec = serde_json::from_value(json!({
+        "name": "get_weather",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    }))
+    .unwrap();
+    let mut req = pane("tools@invalid=1", "weather?");
+    req.tools = vec![tool];
+    req.tool_choice = Some(juxta_engine::request::ToolChoice::Required);
+    req.protocol = Some(juxta_engine::Protocol::OpenAiResponses);
+    let (_, mut rx) = start(&state, req);
+    let (events, report) = until_done(&mut rx).await;
+    let url = events.iter().find_map(|e| match e { PaneEvent::Request { url, .. } => Some(url.clone()), _ => None }).unwrap();
+    assert!(url.ends_with("/v1/responses"), "the pane spoke the Responses API: {url}");
+    let check = report.tool_calls[0].check.as_ref().expect("checked");
+    assert!(!check.valid && check.violations[0].path == "/city", "{check:?}");
+    assert!(mock.requests().iter().any(|r| r.body["tool_choice"] == json!("required")));
+
+    // A provider that speaks another protocol cannot be switched.
+    let mut wrong = pane("normal", "hi");
+    wrong.protocol = Some(juxta_engine::Protocol::Gemini);
+    let err = juxta_app::commands::panes::start(&state, wrong, |_| true).unwrap_err();
+    assert!(err.message.contains("cannot be asked over gemini"), "{}", err.message);
+
+    let mut schema_req = pane("json@invalid=1", "a city");
+    schema_req.response_format = serde_json::from_value(json!({
+        "name": "city", "schema": {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}
+    }))
+    .unwrap();
+    let (_, mut rx) = start(&state, schema_req);
+    let (_, report) = until_done(&mut rx).await;
+    let structured = report.structured.expect("checked against the schema");
+    assert!(!structured.check.valid && structured.check.violations[0].message.contains("name"), "{structured:?}");
+
+    let mut one_at_a_time = state.endpoint("mock").unwrap();
+    one_at_a_time.max_concurrent = Some(1);
+    state.catalog.write().unwrap().presets.upsert(one_at_a_time);
+    let (_, mut first) = start(&state, pane("normal@tokens=20,rate=200", "hi"));
+    let (_, mut second) = start(&state, pane("normal@tokens=5", "hi"));
+    let (second_events, second_report) = until_done(&mut second).await;
+    let (_, first_report) = until_done(&mut first).await;
+    assert!(second_events.iter().any(|e| matches!(e, PaneEvent::Queued { limit: 1, .. })), "{second_events:?}");
+    assert!(second_report.queued_ms > 0 && first_report.error.is_none() && second_report.error.is_none());
 }
 
 #[tokio::test(flavor = "multi_thread")]

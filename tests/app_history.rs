@@ -104,6 +104,7 @@ impl Fixture {
             params: Default::default(),
             fallbacks: Vec::new(),
             answer_id,
+            ..Default::default()
         };
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         juxta_app::commands::panes::start(&self.state(), request, move |ev| tx.send(ev).is_ok()).expect("pane starts");
@@ -296,6 +297,7 @@ async fn a_pane_whose_window_went_away_is_still_saved_to_its_end() {
         params: Default::default(),
         fallbacks: Vec::new(),
         answer_id: Some(recorded.panes[0].answer_id),
+        ..Default::default()
     };
     // The window takes the first delta, then is gone: the pane is stopped, its partial answer kept.
     let mut deltas = 0;

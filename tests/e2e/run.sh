@@ -2,7 +2,7 @@
 # End-to-end tests of the real app in a real window: Xvfb, a private D-Bus session with an
 # unlocked GNOME Keyring (the real Secret Service), tauri-driver + WebKitWebDriver, Python
 # selenium (Debian's python3-selenium). Needs ui/dist built (tests/run.sh does it first).
-# Usage: bash tests/e2e/run.sh   (E2E_SCREENSHOT=docs/screenshot.png also saves the run's screenshot)
+# Usage: bash tests/e2e/run.sh   (E2E_SCREENSHOT=docs/screenshot.png also saves the run's screenshots)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -28,6 +28,8 @@ xvfb-run -a -s '-screen 0 1440x900x24' dbus-run-session -- bash -c '
 
 if [ -n "${E2E_SCREENSHOT:-}" ] && [ -f "$T/screenshot.png" ]; then
   cp "$T/screenshot.png" "$E2E_SCREENSHOT"
+  # The tool-calling comparison beside it: docs/screenshot.png → docs/screenshot-tools.png.
+  [ -f "$T/tools.png" ] && cp "$T/tools.png" "${E2E_SCREENSHOT%.png}-tools.png"
 fi
 [ $status -eq 0 ] || echo "e2e: logs and screenshots in $T" >&2
 exit $status

@@ -310,6 +310,13 @@ def tools_comparison(app, a, b):
     inspector = wait_for("the inspector", lambda: app.tid("inspector", app.panes()[0]))
     assert '"tools"' in inspector.text and "get_weather" in inspector.text, "the request carried the tool"
     app.click("pane-inspector-toggle", app.panes()[0])
+    app.click("tools-toggle")  # folded, so the panes fill the window
+    for pane in app.panes():  # each pane's last call and its verdict in view
+        d.execute_script(
+            "const c = arguments[0], b = c.closest('.body');"
+            "b.scrollTop += c.getBoundingClientRect().top - b.getBoundingClientRect().top - 8;",
+            app.tids("tool-call", pane)[-1],
+        )
     time.sleep(1)  # the DOM is ready before WebKit has painted it
     subprocess.run(["import", "-window", "root", str(LOGS / "tools.png")], check=True)
     log("tools: two panes looped to their answer with the canned result; the invalid one stopped at the step limit")

@@ -22,7 +22,7 @@ pub enum Command {
         juxta compare -m openai:gpt-4o-mini -m anthropic:claude-haiku-4-5 --tools tools.json \\\n    \
         --tool-result get_weather='{\"temp\":21}' --max-steps 4 \"Weather in Paris and Tokyo?\"\n  \
         juxta compare -m openai:gpt-4o-mini -m gemini:gemini-2.5-flash --schema city.json --json \"Describe Lyon\"")]
-    Compare(CompareArgs),
+    Compare(Box<CompareArgs>),
     /// Store, delete and list provider keys in the system keychain.
     Keys(KeysArgs),
     /// List the models a provider offers (through its models endpoint).

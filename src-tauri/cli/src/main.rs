@@ -51,7 +51,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         match cli.command {
-            Command::Compare(a) => compare::run(a).await,
+            Command::Compare(a) => compare::run(*a).await,
             Command::Keys(a) => keys::run(a).await,
             Command::Models(a) => compare::models(a).await,
             Command::Providers(a) => compare::providers(a),

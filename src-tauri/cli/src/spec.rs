@@ -455,10 +455,11 @@ pub fn with_limits(presets: &Presets, limits: &[String]) -> Result<Presets, CliE
     Ok(presets)
 }
 
+/// What every pane is offered: tools, the tool choice and the response schema.
+pub type Features = (Vec<ToolSpec>, Option<ToolChoice>, Option<ResponseFormat>);
+
 /// Tools, tool choice and response format from `--tools`, `--tool-choice` and `--schema`.
-pub fn features(
-    args: &CompareArgs,
-) -> Result<(Vec<ToolSpec>, Option<ToolChoice>, Option<ResponseFormat>), CliError> {
+pub fn features(args: &CompareArgs) -> Result<Features, CliError> {
     let tools = match &args.tools {
         Some(path) => parse_tools(&read_json("--tools", path)?)
             .map_err(|e| usage(format!("bad --tools {}: {e}", path.display())))?,
@@ -595,7 +596,7 @@ mod tests {
         let mut full = vec!["juxta", "compare"];
         full.extend_from_slice(argv);
         match Cli::try_parse_from(full).unwrap().command {
-            Command::Compare(a) => a,
+            Command::Compare(a) => *a,
             _ => unreachable!(),
         }
     }

@@ -292,8 +292,7 @@ async fn a_tool_loop_reaches_the_answer_on_openai_and_anthropic() {
     let last = posts
         .iter()
         .filter(|b| b["model"] == "tool-loop@steps=2")
-        .filter(openai_wire)
-        .last();
+        .rfind(openai_wire);
     let msgs = last.unwrap()["messages"].as_array().unwrap().clone();
     let roles: Vec<&str> = msgs.iter().map(|m| m["role"].as_str().unwrap()).collect();
     assert_eq!(

@@ -216,14 +216,9 @@ async fn a_pane_stopped_while_queued_ends_cancelled_without_a_request() {
     first.target.endpoint.max_concurrent = Some(1);
     let second = first.clone();
     let mut handles = runner.start(vec![first, second], &all);
-    // Wait until the second pane says it is queued, then stop it alone.
-    loop {
-        match tokio::time::timeout(Duration::from_secs(10), handles[1].events.recv()).await.expect("event") {
-            Some(RunEvent::Queued { .. }) => break,
-            Some(other) => panic!("unexpected {other:?}"),
-            None => panic!("ended"),
-        }
-    }
+    // The second pane's first event says it is queued; then it is stopped alone.
+    let first_event = tokio::time::timeout(Duration::from_secs(10), handles[1].events.recv()).await.expect("event");
+    assert!(matches!(first_event, Some(RunEvent::Queued { limit: 1, .. })), "{first_event:?}");
     handles[1].cancel.cancel();
     let second = handles.pop().unwrap();
     let r = second.join.await.unwrap();

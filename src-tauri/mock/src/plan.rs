@@ -266,9 +266,7 @@ fn tool_results(body: &Value) -> Vec<String> {
                     Some(other) => other.to_string(),
                     None => String::new(),
                 };
-                if tag("role") == Some("tool") {
-                    out.push(shown(o.get("content")));
-                } else if tag("type") == Some("tool_result") {
+                if tag("role") == Some("tool") || tag("type") == Some("tool_result") {
                     out.push(shown(o.get("content")));
                 } else if tag("type") == Some("function_call_output") {
                     out.push(shown(o.get("output")));

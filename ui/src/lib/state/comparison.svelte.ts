@@ -458,6 +458,7 @@ export class Comparison {
         overrides: $state.snapshot(p.overrides),
         width: p.width,
       })),
+      tools: $state.snapshot(this.tools) as ToolSettings,
     };
   }
 
@@ -465,5 +466,6 @@ export class Comparison {
     this.system = layout.system;
     this.shared = layout.shared;
     this.panes = layout.panes.map((p) => new PaneModel(p.provider, p.model, p.overrides, p.width));
+    if (layout.tools) this.tools = layout.tools;
   }
 }

@@ -1,6 +1,8 @@
 // UI preferences and layout in localStorage. Never keys, never answers.
-import type { Params, TargetRef } from '../../ipc';
+import type { DataCollection, Params, TargetRef } from '../../ipc';
+import { emptyToolSettings, type ToolSettings } from '../tools/tools';
 import { compactParams, parseTarget, type Overrides } from './params';
+import { compactRouting } from './routing';
 
 const LAYOUT_KEY = 'juxta.layout.v1';
 const PREFS_KEY = 'juxta.prefs.v1';
@@ -16,6 +18,8 @@ export interface SavedLayout {
   system: string;
   shared: Params;
   panes: SavedPane[];
+  /** Tools, tool choice and the response schema (absent in layouts saved before they existed). */
+  tools?: ToolSettings;
 }
 
 export interface Prefs {
@@ -85,7 +89,42 @@ function cleanOverrides(v: unknown): Overrides {
     });
     if (targets.length > 0) o.fallbacks = targets;
   }
+  if (isRecord(v.routing)) {
+    const r = v.routing;
+    const strings = (x: unknown) => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : undefined);
+    const flag = (x: unknown) => (typeof x === 'boolean' ? x : undefined);
+    const routing = compactRouting({
+      order: strings(r.order),
+      allow_fallbacks: flag(r.allow_fallbacks),
+      require_parameters: flag(r.require_parameters),
+      data_collection: r.data_collection === 'allow' || r.data_collection === 'deny' ? (r.data_collection as DataCollection) : undefined,
+      zdr: flag(r.zdr),
+      quantizations: strings(r.quantizations),
+      sort: typeof r.sort === 'string' ? r.sort : undefined,
+    });
+    if (routing) o.routing = routing;
+  }
+  if (v.protocol === 'openai-responses') o.protocol = 'openai-responses';
   return o;
+}
+
+function cleanTools(v: unknown): ToolSettings {
+  const t = emptyToolSettings();
+  if (!isRecord(v)) return t;
+  const str = (x: unknown, fallback = '') => (typeof x === 'string' ? x : fallback);
+  if (Array.isArray(v.tools)) {
+    t.tools = v.tools.flatMap((d) =>
+      isRecord(d) ? [{ name: str(d.name), description: str(d.description), parameters: str(d.parameters), canned: str(d.canned) }] : [],
+    );
+  }
+  if (typeof v.choice === 'string') t.choice = v.choice;
+  if (typeof v.autoContinue === 'boolean') t.autoContinue = v.autoContinue;
+  if (typeof v.maxSteps === 'number' && v.maxSteps >= 1 && v.maxSteps <= 20) t.maxSteps = Math.floor(v.maxSteps);
+  if (isRecord(v.schema)) {
+    const s = v.schema;
+    t.schema = { enabled: s.enabled === true, name: str(s.name, 'answer'), schema: str(s.schema), strict: s.strict !== false };
+  }
+  return t;
 }
 
 export function loadLayout(): SavedLayout | null {
@@ -98,7 +137,7 @@ export function loadLayout(): SavedLayout | null {
         return [{ provider: p.provider, model: p.model, overrides: cleanOverrides(p.overrides), width }];
       })
     : [];
-  return { system: typeof v.system === 'string' ? v.system : '', shared: cleanParams(v.shared), panes };
+  return { system: typeof v.system === 'string' ? v.system : '', shared: cleanParams(v.shared), panes, tools: cleanTools(v.tools) };
 }
 
 export function saveLayout(layout: SavedLayout): void {
