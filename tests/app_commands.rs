@@ -456,12 +456,16 @@ async fn tools_schema_protocol_and_queueing_cross_the_ipc_path() {
     let mut one_at_a_time = state.endpoint("mock").unwrap();
     one_at_a_time.max_concurrent = Some(1);
     state.catalog.write().unwrap().presets.upsert(one_at_a_time);
-    let (_, mut first) = start(&state, pane("normal@tokens=20,rate=200", "hi"));
-    let (_, mut second) = start(&state, pane("normal@tokens=5", "hi"));
-    let (second_events, second_report) = until_done(&mut second).await;
-    let (_, first_report) = until_done(&mut first).await;
-    assert!(second_events.iter().any(|e| matches!(e, PaneEvent::Queued { limit: 1, .. })), "{second_events:?}");
-    assert!(second_report.queued_ms > 0 && first_report.error.is_none() && second_report.error.is_none());
+    // Two 100 ms answers on one slot: whichever pane takes it first, the other waits and says so.
+    let (_, mut a) = start(&state, pane("normal@tokens=20,rate=200", "hi"));
+    let (_, mut b) = start(&state, pane("normal@tokens=20,rate=200", "hi"));
+    let (a_events, a_report) = until_done(&mut a).await;
+    let (b_events, b_report) = until_done(&mut b).await;
+    let queued = |events: &[PaneEvent]| events.iter().any(|e| matches!(e, PaneEvent::Queued { limit: 1, .. }));
+    assert!(queued(&a_events) != queued(&b_events), "exactly one pane waited: {a_events:?} {b_events:?}");
+    let waited = if queued(&a_events) { &a_report } else { &b_report };
+    assert!(waited.queued_ms >= 50, "it waited for the other answer: {} ms", waited.queued_ms);
+    assert!(a_report.error.is_none() && b_report.error.is_none());
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -215,7 +215,11 @@ async fn a_pane_stopped_while_queued_ends_cancelled_without_a_request() {
     let mut first = pane(&mock, Protocol::OpenAiChat, "normal@tokens=20,rate=50");
     first.target.endpoint.max_concurrent = Some(1);
     let second = first.clone();
-    let mut handles = runner.start(vec![first, second], &all);
+    // The first pane takes the slot (its request is on the way) before the second starts.
+    let mut running = runner.start_pane(first, all.child_token());
+    let sent = tokio::time::timeout(Duration::from_secs(10), running.events.recv()).await.expect("event");
+    assert!(matches!(sent, Some(RunEvent::Request { .. })), "{sent:?}");
+    let mut handles = vec![running, runner.start_pane(second, all.child_token())];
     // The second pane's first event says it is queued; then it is stopped alone.
     let first_event = tokio::time::timeout(Duration::from_secs(10), handles[1].events.recv()).await.expect("event");
     assert!(matches!(first_event, Some(RunEvent::Queued { limit: 1, .. })), "{first_event:?}");
