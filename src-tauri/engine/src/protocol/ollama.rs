@@ -14,9 +14,10 @@ use crate::catalog::ThinkingStyle;
 use crate::error::ErrorKind;
 use crate::event::{Finish, FinishReason, ToolCall, Usage};
 use crate::protocol::anthropic::headers;
+use crate::protocol::openai_chat::{tool_choice_label, tool_json};
 use crate::protocol::errors::{looks_like_html, parse_error_body, snippet, stream_error};
 use crate::protocol::sse::MAX_EVENT_BYTES;
-use crate::request::{Message, Params, ReasoningEffort, ToolCallRequest, ToolChoice, ToolSpec};
+use crate::request::{Message, Params, ReasoningEffort, ToolCallRequest, ToolChoice};
 use crate::run::mapping::{clamp_reported, routing_unsupported, MappingAction};
 
 #[cfg(test)]
@@ -237,7 +238,7 @@ fn tools(caps: &ModelCaps, req: &ChatRequest, body: &mut Map<String, Value>, rep
             why
         };
         if let Some(c) = choice {
-            report.dropped("tool_choice", choice_label(c), why);
+            report.dropped("tool_choice", tool_choice_label(c), why);
         }
         return;
     }
@@ -271,26 +272,6 @@ fn tools(caps: &ModelCaps, req: &ChatRequest, body: &mut Map<String, Value>, rep
         ),
     }
     body.insert("tools".into(), req.tools.iter().map(tool_json).collect());
-}
-
-/// OpenAI's function shape, which Ollama takes as is.
-fn tool_json(t: &ToolSpec) -> Value {
-    let mut function = Map::new();
-    function.insert("name".into(), t.name.clone().into());
-    if !t.description.is_empty() {
-        function.insert("description".into(), t.description.clone().into());
-    }
-    function.insert("parameters".into(), t.parameters.clone());
-    json!({"type": "function", "function": function})
-}
-
-fn choice_label(c: &ToolChoice) -> Value {
-    match c {
-        ToolChoice::Auto => "auto".into(),
-        ToolChoice::None => "none".into(),
-        ToolChoice::Required => "required".into(),
-        ToolChoice::Tool(name) => name.as_str().into(),
-    }
 }
 
 /// `think`: on/off for most thinking models (`ThinkingStyle::Budget` in the table), a level for

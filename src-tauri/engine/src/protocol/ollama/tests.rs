@@ -2,6 +2,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 use super::*;
+use crate::request::ToolSpec;
 use crate::catalog::{CapsTable, Presets};
 use crate::error::ErrorKind;
 use crate::protocol::anthropic::tests::support::*;

@@ -527,7 +527,8 @@ fn assistant_message(content: &str, tool_calls: &[crate::request::ToolCallReques
     json!({ "role": "assistant", "content": content, "tool_calls": calls })
 }
 
-fn tool_json(t: &ToolSpec) -> Value {
+/// OpenAI's function shape (Ollama's native API takes it too).
+pub(crate) fn tool_json(t: &ToolSpec) -> Value {
     let mut function = Map::new();
     function.insert("name".into(), t.name.clone().into());
     if !t.description.is_empty() {
@@ -546,7 +547,8 @@ fn tool_choice_json(c: &ToolChoice) -> Value {
     }
 }
 
-fn tool_choice_label(c: &ToolChoice) -> Value {
+/// How a tool choice reads in the mapping report.
+pub(crate) fn tool_choice_label(c: &ToolChoice) -> Value {
     match c {
         ToolChoice::Tool(name) => name.clone().into(),
         other => tool_choice_json(other),

@@ -10,7 +10,7 @@ mod models;
 mod wire;
 
 pub use decode::{normalise_reason, ChatDecoder};
-pub(crate) use map::preset_headers;
+pub(crate) use map::{preset_headers, tool_choice_label, tool_json};
 pub use map::MAX_STOP_SEQUENCES;
 
 use super::*;
