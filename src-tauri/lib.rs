@@ -6,6 +6,7 @@
 //! - [`pane_stream`]: engine events → one channel message per frame per pane.
 //! - [`state`]: what the handlers share; [`user_providers`]: the user's `providers.toml`.
 //! - [`history`]: the history database, its background writer and private mode.
+//! - `webview_tuning`: WebKitGTK settings measured to matter with eight streaming panes.
 
 pub mod commands;
 pub mod history;
@@ -13,6 +14,7 @@ pub mod ipc;
 pub mod pane_stream;
 pub mod state;
 pub mod user_providers;
+mod webview_tuning;
 
 use std::sync::Arc;
 
@@ -68,6 +70,7 @@ fn keychain() -> KeychainStore {
 
 /// Starts the desktop app (called by `main`).
 pub fn run() {
+    webview_tuning::before_start();
     let state = AppState::new(Arc::new(keychain()), juxta_engine::catalog::user_config_dir())
         .with_history(juxta_engine::store::default_path());
     let builder = Builder::default()
@@ -91,6 +94,12 @@ pub fn run() {
                 .build(),
         );
     setup(builder, state)
+        .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                webview_tuning::tune(&window);
+            }
+            Ok(())
+        })
         .run(tauri::generate_context!())
         // Nothing to recover from if the window system or webview cannot start.
         .expect("error while running Juxta");

@@ -13,7 +13,7 @@ use super::*;
 use crate::catalog::ThinkingStyle;
 use crate::event::{Finish, FinishReason, ToolCall, Usage};
 use crate::protocol::errors::{looks_like_html, parse_error_body, snippet, stream_error};
-use crate::protocol::sse::{SseEvent, SseParser};
+use crate::protocol::sse::{SseEvent, SseHandler, SseParser};
 use crate::request::{Message, Params, ToolChoice, ToolSpec};
 use crate::run::mapping::{clamp_reported, routing_unsupported, MappingAction};
 
@@ -591,27 +591,18 @@ impl Default for AnthropicDecoder {
 
 impl Decoder for AnthropicDecoder {
     fn feed(&mut self, bytes: &[u8], out: &mut Vec<StreamEvent>) {
-        if self.state.done {
-            return;
+        if !self.state.done {
+            self.head.push(bytes);
         }
-        self.head.push(bytes);
-        let state = &mut self.state;
-        if self.sse.feed(bytes, |e| state.event(e, false, out)).is_err() {
-            state.fail(ProviderError::malformed("an event in the stream is larger than 64 MB"), out);
-        }
+        self.sse.feed_to(bytes, &mut self.state, out);
     }
 
     fn finish(&mut self, out: &mut Vec<StreamEvent>) {
-        if self.state.done {
-            return;
+        if self.sse.finish_to(&mut self.state, out) {
+            // A body that never looked like a stream (an HTML page, a JSON error) says so instead.
+            let err = if self.state.saw_event { None } else { self.head.diagnose() };
+            self.state.fail(err.unwrap_or_else(|| ProviderError::truncated("message_stop")), out);
         }
-        let state = &mut self.state;
-        self.sse.finish(|e| state.event(e, true, out));
-        if state.done {
-            return;
-        }
-        let err = if state.saw_event { None } else { self.head.diagnose() };
-        state.fail(err.unwrap_or_else(|| ProviderError::truncated("message_stop")), out);
     }
 
     /// `{"anthropic_thinking": [thinking and redacted_thinking blocks]}` when the answer had any.
@@ -620,6 +611,18 @@ impl Decoder for AnthropicDecoder {
             return None;
         }
         Some(json!({ STATE_KEY: self.state.thinking.values().cloned().collect::<Vec<_>>() }))
+    }
+}
+
+impl SseHandler for State {
+    fn done(&self) -> bool {
+        self.done
+    }
+    fn event(&mut self, ev: SseEvent<'_>, at_eof: bool, out: &mut Vec<StreamEvent>) {
+        State::event(self, ev, at_eof, out);
+    }
+    fn fail(&mut self, error: ProviderError, out: &mut Vec<StreamEvent>) {
+        State::fail(self, error, out);
     }
 }
 

@@ -9,6 +9,9 @@
 
 use memchr::memchr2;
 
+use crate::error::ProviderError;
+use crate::event::StreamEvent;
+
 /// One dispatched event. `event` is `"message"` when the stream did not name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SseEvent<'a> {
@@ -151,6 +154,40 @@ impl SseParser {
         self.data.clear();
         self.has_data = false;
         self.event.clear();
+    }
+}
+
+/// The protocol-specific half of an SSE decoder: what each event means. The other half (nothing read after the
+/// end, an oversized event becoming a Malformed error, the last event flushed at EOF) is [`SseParser::feed_to`] and
+/// [`SseParser::finish_to`], shared by every SSE protocol.
+pub(crate) trait SseHandler {
+    /// The terminal event (or an error) was seen: nothing more is read.
+    fn done(&self) -> bool;
+    /// One event; `at_eof` when it was flushed by the end of the body rather than a blank line.
+    fn event(&mut self, ev: SseEvent<'_>, at_eof: bool, out: &mut Vec<StreamEvent>);
+    /// End the stream with this error.
+    fn fail(&mut self, error: ProviderError, out: &mut Vec<StreamEvent>);
+}
+
+impl SseParser {
+    /// A decoder's `feed`: bytes to events to its handler.
+    pub(crate) fn feed_to(&mut self, bytes: &[u8], handler: &mut impl SseHandler, out: &mut Vec<StreamEvent>) {
+        if handler.done() {
+            return;
+        }
+        if self.feed(bytes, |ev| handler.event(ev, false, out)).is_err() {
+            handler.fail(ProviderError::malformed("an event in the stream is larger than 64 MB"), out);
+        }
+    }
+
+    /// A decoder's `finish`: flush the last event. True when the stream still lacks its end, which the caller
+    /// turns into its protocol's clean end or truncation error.
+    pub(crate) fn finish_to(&mut self, handler: &mut impl SseHandler, out: &mut Vec<StreamEvent>) -> bool {
+        if handler.done() {
+            return false;
+        }
+        self.finish(|ev| handler.event(ev, true, out));
+        !handler.done()
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::error::{ErrorKind, ProviderError};
 use crate::event::{Finish, FinishReason, StreamEvent, ToolCall, Usage};
 use crate::protocol::errors::stream_error;
-use crate::protocol::sse::{SseEvent, SseParser};
+use crate::protocol::sse::{SseEvent, SseHandler, SseParser};
 use crate::protocol::Decoder;
 
 /// How much of a bad event a Malformed error quotes.
@@ -33,30 +33,25 @@ impl ResponsesDecoder {
 
 impl Decoder for ResponsesDecoder {
     fn feed(&mut self, bytes: &[u8], out: &mut Vec<StreamEvent>) {
-        if self.st.done {
-            return;
-        }
-        let st = &mut self.st;
-        if self.sse.feed(bytes, |ev| st.on_event(ev, out)).is_err() {
-            st.fail(
-                ProviderError::malformed("the server sent a single event larger than 64 MB"),
-                out,
-            );
-        }
+        self.sse.feed_to(bytes, &mut self.st, out);
     }
 
     fn finish(&mut self, out: &mut Vec<StreamEvent>) {
-        if self.st.done {
-            return;
+        if self.sse.finish_to(&mut self.st, out) {
+            self.st.fail(ProviderError::truncated("its end (no response.completed)"), out);
         }
-        let st = &mut self.st;
-        self.sse.finish(|ev| st.on_event(ev, out));
-        if !st.done {
-            st.fail(
-                ProviderError::truncated("its end (no response.completed)"),
-                out,
-            );
-        }
+    }
+}
+
+impl SseHandler for State {
+    fn done(&self) -> bool {
+        self.done
+    }
+    fn event(&mut self, ev: SseEvent<'_>, _at_eof: bool, out: &mut Vec<StreamEvent>) {
+        self.on_event(ev, out);
+    }
+    fn fail(&mut self, error: ProviderError, out: &mut Vec<StreamEvent>) {
+        State::fail(self, error, out);
     }
 }
 
