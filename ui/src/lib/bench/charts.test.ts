@@ -138,3 +138,18 @@ describe('formats', () => {
     expect(formatEta(42_000)).toBe('about 42 s left');
   });
 });
+
+describe('chart summaries', () => {
+  it('says what each chart shows in words', async () => {
+    const { latencySummary, scatterSummary, costSummary } = await import('./charts');
+    const report = benchReport();
+    const series = seriesOf(report.panes);
+    expect(latencySummary(report.panes, series, 'total')).toBe(
+      'Total time of successful runs per pane: openai/gpt-4o p50 650 ms, p95 880 ms; openrouter/openai/gpt-4o p50 1.20 s, p95 1.58 s; mock/echo p50 650 ms, p95 880 ms.',
+    );
+    expect(scatterSummary(report.runs, series)).toContain('(4 runs, 3 panes)');
+    expect(costSummary(report.panes, series, 'p50')).toBe(
+      'Cost per 1,000 runs against total time p50. Cheapest: openai/gpt-4o ($0.2000 / 1k); fastest: openai/gpt-4o (650 ms). Not plotted (no price known): mock/echo.',
+    );
+  });
+});

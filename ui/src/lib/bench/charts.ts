@@ -213,3 +213,30 @@ export function formatEta(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return 'estimating…';
   return `about ${formatDuration(ms)} left`;
 }
+
+// ---- Accessible summaries (each chart's figcaption and aria-label) -------------------------------
+
+/** "Total time of successful runs per pane: openai/gpt-4o p50 650 ms, p95 880 ms; …". */
+export function latencySummary(panes: PaneSummary[], series: Series[], metric: LatencyMetric): string {
+  const what = metric === 'ttft' ? 'Time to first token' : 'Total time';
+  const parts = panes.map((p, i) => {
+    const stats = metric === 'ttft' ? p.ttft : p.total;
+    const name = series[i]?.name ?? p.label;
+    return stats ? `${name} p50 ${formatMs(stats.p50)}, p95 ${formatMs(stats.p95)}` : `${name} no successful run`;
+  });
+  return `${what} of successful runs per pane: ${parts.join('; ')}.`;
+}
+
+export function scatterSummary(runs: BenchRun[], series: Series[]): string {
+  const n = scatterPoints(runs, series).length;
+  return `Time to first token against total time, one dot per successful run (${n} runs, ${series.length} panes).`;
+}
+
+export function costSummary(panes: PaneSummary[], series: Series[], stat: LatencyStat): string {
+  const { points, missing } = costPoints(panes, series, stat);
+  if (points.length === 0) return 'No pane has a known price, so there is no cost to plot.';
+  const cheapest = points.reduce((a, b) => (b.cost < a.cost ? b : a));
+  const fastest = points.reduce((a, b) => (b.latency < a.latency ? b : a));
+  const unpriced = missing.length > 0 ? ` Not plotted (no price known): ${missing.join(', ')}.` : '';
+  return `Cost per 1,000 runs against total time ${stat}. Cheapest: ${cheapest.name} (${formatPer1k(cheapest.cost)}); fastest: ${fastest.name} (${formatMs(fastest.latency)}).${unpriced}`;
+}
