@@ -201,7 +201,7 @@ describe('results', () => {
     expect(cell(1, 'errors').title).toBe('429 rate limited: 1');
     expect(cell(1, 'retries').textContent).toBe('2');
     expect(cell(1, 'cost-run').textContent).toBe('$0.000250');
-    expect(cell(1, 'cost-1k').textContent).toBe('$0.2500 / 1k');
+    expect(cell(1, 'cost-1k').textContent).toBe('$0.2500');
     expect(cell(1, 'substituted').textContent).toBe('33.3%');
     expect(cell(1, 'substituted').title).toBe('Served: openai/gpt-4o ×2, openai/gpt-4o-mini ×1');
     expect(cell(2, 'cost-1k').textContent).toBe('—');

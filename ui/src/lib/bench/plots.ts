@@ -88,7 +88,7 @@ export function costPlot(report: BenchReport, series: Series[], stat: LatencySta
       width,
       height: HEIGHT,
       marginLeft: 64,
-      marginRight: 24,
+      marginRight: 160, // room for the labels of the right-most points
       inset: 16,
       color: colors(series),
       ariaLabel,
@@ -96,7 +96,7 @@ export function costPlot(report: BenchReport, series: Series[], stat: LatencySta
       y: { label: 'Cost per 1,000 runs ($)', grid: true, zero: true },
       marks: [
         Plot.dot(points, { x: 'latency', y: 'cost', fill: 'name', r: 6 }),
-        Plot.text(points, { x: 'latency', y: 'cost', text: 'name', dy: -12, fill: 'currentColor', lineWidth: 18 }),
+        Plot.text(points, { x: 'latency', y: 'cost', text: 'name', textAnchor: 'start', dx: 10, fill: 'currentColor' }),
         Plot.tip(points, Plot.pointer({ x: 'latency', y: 'cost', title: (d) => `${d.name}\n${stat} ${formatMs(d.latency)} · ${formatPer1k(d.cost)}` })),
       ],
     }),
