@@ -19,7 +19,7 @@ export function gridRows(report: BenchReport): GridRow[] {
   return report.plan.inputs.map((row, input) => ({
     input,
     label: Object.entries(row)
-      .map(([k, v]) => `${k}=${v}`)
+      .map(([k, v]) => `${k}=${v ?? ''}`)
       .join(' · '),
     cells: report.panes.map((p) => byKey.get(`${input}:${p.pane}`) ?? null),
   }));

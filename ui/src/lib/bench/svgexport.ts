@@ -73,7 +73,8 @@ export function standaloneSvg(svg: SVGSVGElement, look: ExportLook): string {
     for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
     return node;
   };
-  const root = el('svg', { xmlns: SVG_NS, width, height: header + height + pad, viewBox: `0 0 ${width} ${header + height + pad}`, color: look.color, 'font-family': look.fontFamily });
+  // No explicit xmlns: the serializer writes the namespace of a createElementNS root (twice would be invalid XML).
+  const root = el('svg', { width, height: header + height + pad, viewBox: `0 0 ${width} ${header + height + pad}`, color: look.color, 'font-family': look.fontFamily });
   root.append(el('rect', { width: '100%', height: '100%', fill: look.background }));
   const title = el('text', { x: pad, y: pad + 14, 'font-size': 15, 'font-weight': 600, fill: look.color });
   title.textContent = look.title;

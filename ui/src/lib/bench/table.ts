@@ -17,8 +17,10 @@ export function errorBreakdown(errors: ErrorCounts): string {
 }
 
 /** "gpt-4o-2024-08-06 ×4, gpt-4o-mini ×1", most seen first; "none" when nothing was served. */
-export function servedModelsText(served: Record<string, number>): string {
-  const entries = Object.entries(served).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+export function servedModelsText(served: { [key in string]?: number }): string {
+  const entries = Object.entries(served)
+    .map(([m, n]): [string, number] => [m, n ?? 0])
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   return entries.length > 0 ? entries.map(([m, n]) => `${m} ×${n}`).join(', ') : 'none';
 }
 

@@ -1,5 +1,6 @@
 // The benchmark's IPC shapes, written by hand from the engine contract (juxta_engine::bench) until the
-// generated bindings land in src/ipc/bindings.ts under the same names. Times are milliseconds from a
+// generated bindings land in src/ipc/bindings.ts under the same names (maps are written the way ts-rs writes
+// a BTreeMap, with optional values, so the swap changes no caller). Times are milliseconds from a
 // monotonic clock; payloads are snake_case like `juxta bench --json`.
 
 /** What to run over the comparison's panes (their user text may contain `{{variables}}`). */
@@ -11,7 +12,7 @@ export interface BenchPlan {
   /** Requests started per second over the whole bench; null = as fast as the concurrency allows. */
   rps: number | null;
   /** Prompt set rows (variable name → value); empty = one run of the prompt as is. */
-  inputs: Record<string, string>[];
+  inputs: Array<{ [key in string]?: string }>;
   /** null = the normal retry policy; 0 = count raw failures. */
   retries: number | null;
 }
@@ -91,7 +92,7 @@ export interface PaneSummary {
   /** substituted / ok, 0..1. */
   substitution_rate: number;
   /** Every served model name seen, with counts. */
-  served_models: Record<string, number>;
+  served_models: { [key in string]?: number };
 }
 
 export interface BenchReport {
