@@ -32,6 +32,11 @@ const COMMANDS: &[&str] = &[
     "history_notice",
     "export_comparison",
     "import_comparisons",
+    "record_vote",
+    "list_votes",
+    "delete_vote",
+    "clear_votes",
+    "leaderboard",
 ];
 
 fn main() {

@@ -358,7 +358,11 @@ mod bindings {
     use juxta_engine::run::report::Attempt;
     use juxta_engine::run::Metrics;
     use juxta_engine::FinishReason;
-    use juxta_engine::store::{Answer, AnswerStatus, Comparison, PaneRecord, SearchHit, SentRequest, SnippetPart, Summary, Turn};
+    use juxta_engine::rank::{Leaderboard, LeaderboardRow, RankMethod};
+    use juxta_engine::store::{
+        Answer, AnswerStatus, Candidate, Comparison, NewVote, PaneRecord, SearchHit, SentRequest, SnippetPart, Summary, Turn,
+        Vote,
+    };
     use ts_rs::{Config, TS};
 
     use super::*;
@@ -424,6 +428,12 @@ mod bindings {
             decl::<RecordedTurn>(&cfg),
             decl::<RecordedPane>(&cfg),
             decl::<ExportFormat>(&cfg),
+            decl::<Candidate>(&cfg),
+            decl::<NewVote>(&cfg),
+            decl::<Vote>(&cfg),
+            decl::<RankMethod>(&cfg),
+            decl::<LeaderboardRow>(&cfg),
+            decl::<Leaderboard>(&cfg),
         ];
         parts.join("\n")
     }

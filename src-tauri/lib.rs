@@ -56,6 +56,11 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         commands::history::history_notice,
         commands::export::export_comparison,
         commands::export::import_comparisons,
+        commands::votes::record_vote,
+        commands::votes::list_votes,
+        commands::votes::delete_vote,
+        commands::votes::clear_votes,
+        commands::votes::leaderboard,
     ])
 }
 

@@ -6,3 +6,4 @@ pub mod history;
 pub mod keys;
 pub mod panes;
 pub mod providers;
+pub mod votes;

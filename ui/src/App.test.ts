@@ -15,6 +15,8 @@ vi.mock('./ipc', async (importOriginal) => ({
   historyNotice: vi.fn(async () => null),
   stopPane: vi.fn(),
   stopAll: vi.fn(),
+  leaderboard: vi.fn(async () => ({ method: 'elo', votes: 0, rows: [] })),
+  listVotes: vi.fn(async () => []),
 }));
 
 import { listProviders, startPane } from './ipc';
@@ -45,6 +47,18 @@ describe('App', () => {
     await fireEvent.click(screen.getByTestId('compare-tab'));
     expect(screen.getByTestId('prompt-input')).toBeTruthy();
     expect(listProviders).toHaveBeenCalledTimes(1);
+  });
+
+  it('opens the leaderboard, and its empty state leads back to Compare with Blind mode', async () => {
+    render(App);
+    await fireEvent.click(screen.getByTestId('leaderboard-tab'));
+    expect(screen.getByTestId('leaderboard-tab').getAttribute('aria-current')).toBe('page');
+    const empty = await screen.findByTestId('leaderboard-empty');
+    expect(screen.queryByTestId('prompt-input')).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Go to Compare' }));
+    expect(screen.getByTestId('prompt-input')).toBeTruthy();
+    expect(empty.isConnected).toBe(false);
+    expect(screen.getByTestId('blind-toggle')).toBeTruthy();
   });
 
   it('says so when the backend cannot list providers', async () => {

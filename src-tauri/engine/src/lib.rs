@@ -7,6 +7,7 @@
 //! - [`secrets`]: where keys live (the OS keychain) and how they are kept out of everything else.
 //! - [`store`]: history in SQLite: every comparison kept, searchable.
 //! - [`validate`]: tool-call arguments and structured answers checked against their JSON Schemas.
+//! - [`rank`]: the personal leaderboard (Elo, Bradley–Terry) from the user's blind votes.
 //! - [`export`]: transcripts out of history (Markdown, HTML, JSON, JSONL, CSV) and JSON import.
 //!
 //! This crate knows nothing of Tauri: the desktop app and the `juxta` CLI drive the same calls.
@@ -16,6 +17,7 @@ pub mod error;
 pub mod event;
 pub mod export;
 pub mod protocol;
+pub mod rank;
 pub mod request;
 pub mod run;
 pub mod secrets;

@@ -339,3 +339,15 @@ export type RecordedTurn = { comparison_id: number, turn_id: number, panes: Arra
 export type RecordedPane = { pane_id: number, answer_id: number, };
 
 export type ExportFormat = "markdown" | "html" | "json" | "jsonl" | "csv";
+
+export type Candidate = { provider: string, model: string, served_model?: string, pane_label?: string, };
+
+export type NewVote = { comparison_id: number | null, turn_id: number | null, candidates: Array<Candidate>, winner: number | null, tie: boolean, prompt: string, };
+
+export type Vote = { id: number, created_at: number, comparison_id: number | null, turn_id: number | null, candidates: Array<Candidate>, winner: number | null, tie: boolean, prompt: string, };
+
+export type RankMethod = "elo" | "bradley_terry";
+
+export type LeaderboardRow = { key: string, provider: string, model: string, label: string, rating: number, votes: number, wins: number, losses: number, ties: number, };
+
+export type Leaderboard = { method: RankMethod, votes: number, rows: Array<LeaderboardRow>, };

@@ -9,15 +9,19 @@ import type {
   ExportFormat,
   ImportedKey,
   KeyStatus,
+  Leaderboard,
   LocalServer,
   ModelInfo,
+  NewVote,
   PaneEvent,
   PaneRequest,
   ProviderView,
+  RankMethod,
   RecordedTurn,
   RecordTurn,
   SearchHit,
   Summary,
+  Vote,
 } from './types';
 
 export type * from './types';
@@ -161,6 +165,32 @@ export function setPrivateMode(on: boolean): Promise<void> {
 /** Something the user should know once about the history file (set aside as damaged, last write error). */
 export function historyNotice(): Promise<string | null> {
   return invoke<string | null>('history_notice');
+}
+
+// ---- Blind votes and the leaderboard (stored with the history; ratings computed in Rust) ---------
+
+/** Records a blind vote (candidates in the real pane order); resolves with its id. */
+export function recordVote(vote: NewVote): Promise<number> {
+  return invoke<number>('record_vote', { vote });
+}
+
+/** The most recent votes, newest first. */
+export function listVotes(limit: number): Promise<Vote[]> {
+  return invoke<Vote[]>('list_votes', { limit });
+}
+
+export function deleteVote(id: number): Promise<void> {
+  return invoke<void>('delete_vote', { id });
+}
+
+/** Forgets every vote; resolves with how many there were. */
+export function clearVotes(): Promise<number> {
+  return invoke<number>('clear_votes');
+}
+
+/** Every model that took part in a vote, ranked by Elo or Bradley–Terry. */
+export function leaderboard(method: RankMethod): Promise<Leaderboard> {
+  return invoke<Leaderboard>('leaderboard', { method });
 }
 
 /** The export formats, their labels and file extensions (also the save dialog's filter). */

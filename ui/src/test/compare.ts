@@ -2,6 +2,7 @@
 import { render } from '@testing-library/svelte';
 import { vi } from 'vitest';
 import { startPane, type PaneEvent, type PaneRequest } from '../ipc';
+import type { BlindMode } from '../lib/blind/blind.svelte';
 import CompareView from '../lib/compare/CompareView.svelte';
 import { HistoryState } from '../lib/history/history.svelte';
 import { Comparison } from '../lib/state/comparison.svelte';
@@ -13,8 +14,11 @@ export interface StartedPane {
   emit: (event: PaneEvent) => void;
 }
 
-/** `historyOpen` shows the sidebar (its IPC calls must then be mocked by the caller). */
-export function renderCompare(panes: [string, string][], { historyOpen = false }: { historyOpen?: boolean } = {}) {
+/** `historyOpen` shows the sidebar (its IPC calls must then be mocked by the caller); `blind` replaces the default blind mode (off). */
+export function renderCompare(
+  panes: [string, string][],
+  { historyOpen = false, blind }: { historyOpen?: boolean; blind?: BlindMode } = {},
+) {
   const started: StartedPane[] = [];
   vi.mocked(startPane).mockImplementation(async (request, onEvent) => {
     started.push({ request, emit: onEvent });
@@ -26,7 +30,7 @@ export function renderCompare(panes: [string, string][], { historyOpen = false }
   providers.status = 'ready';
   const prefs = new UiPrefs({ firstRunDismissed: true, systemOpen: true, paramsOpen: false, historyOpen });
   const history = new HistoryState();
-  const result = render(CompareView, { comparison, providers, prefs, history, onopenproviders: () => {} });
+  const result = render(CompareView, { comparison, providers, prefs, history, onopenproviders: () => {}, ...(blind ? { blind } : {}) });
   return { ...result, comparison, history, prefs, started };
 }
 

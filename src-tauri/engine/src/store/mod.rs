@@ -3,6 +3,7 @@
 //!
 //! - [`Store`]: queries and edits (list, get, search, rename, delete, import, ...).
 //! - [`StoreWriter`]: records a run from a thread of its own; the UI never waits on the disk.
+//! - Blind votes ([`Store::record_vote`], ...): the input of the leaderboard in `crate::rank`.
 //!
 //! Several connections (the app and the CLI) may use one file at once: WAL, a busy timeout,
 //! and per-writer lock files so that a crash is told apart from a live writer.
@@ -17,6 +18,7 @@ mod read;
 mod recover;
 mod refs;
 mod search;
+mod votes;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +29,7 @@ pub use model::{
     Answer, AnswerStatus, Comparison, ExportFile, PaneRecord, PaneSettings, SearchHit, SentRequest, SnippetPart,
     Summary, TargetRef, Timestamp, Turn, EXPORT_FORMAT, EXPORT_VERSION,
 };
+pub use votes::{Candidate, NewVote, Vote, PROMPT_EXCERPT_CHARS};
 pub use writer::{NewTurn, RecordedTurn, StoreWriter, TurnPane, TurnToRecord};
 
 /// Why the history could not be used. Messages name the file and what to do; never a key.

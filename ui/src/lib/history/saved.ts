@@ -56,7 +56,7 @@ export function runFromAnswer(answer: Answer, pane: PaneRecord): PaneRun {
 function turnsOf(record: SavedComparison, pane: PaneRecord): Turn[] {
   return record.turns.flatMap((t): Turn[] => {
     const answer = t.answers.find((a) => a.pane_id === pane.id);
-    return answer ? [{ id: newTurnId(), user: t.prompt, run: runFromAnswer(answer, pane), answerId: answer.id }] : [];
+    return answer ? [{ id: newTurnId(), user: t.prompt, run: runFromAnswer(answer, pane), answerId: answer.id, historyTurnId: t.id }] : [];
   });
 }
 

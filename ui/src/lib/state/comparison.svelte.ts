@@ -37,6 +37,8 @@ export interface Turn {
   run: PaneRun;
   /** The history answer this turn is saved to; null in private mode or when recording failed. */
   answerId: number | null;
+  /** The history turn it belongs to (set with `answerId`; a blind vote names it). */
+  historyTurnId?: number;
   /** A tool-result turn: these results were sent instead of a user message (`user` summarises them). */
   toolResults?: ToolResult[];
 }
@@ -327,15 +329,15 @@ export class Comparison {
         if (!ids) return;
         pane.historyPaneId = ids.pane_id;
         request.answer_id = ids.answer_id;
-        this.setAnswerId(pane, turnId, ids.answer_id);
+        this.setAnswerId(pane, turnId, ids.answer_id, recorded.turn_id);
       });
       this.historyVersion++;
     }
     for (const { pane, turnId, request } of live) void this.start(pane, turnId, request);
   }
 
-  private setAnswerId(pane: PaneModel, turnId: number, answerId: number): void {
-    pane.turns = pane.turns.map((t) => (t.id === turnId ? { ...t, answerId } : t));
+  private setAnswerId(pane: PaneModel, turnId: number, answerId: number, historyTurnId: number): void {
+    pane.turns = pane.turns.map((t) => (t.id === turnId ? { ...t, answerId, historyTurnId } : t));
   }
 
   /** One `record_turn` per turn; a failure is reported but never blocks the run. */
