@@ -23,6 +23,16 @@ pub enum Command {
         --tool-result get_weather='{\"temp\":21}' --max-steps 4 \"Weather in Paris and Tokyo?\"\n  \
         juxta compare -m openai:gpt-4o-mini -m gemini:gemini-2.5-flash --schema city.json --json \"Describe Lyon\"")]
     Compare(Box<CompareArgs>),
+    /// Run the same panes many times (per prompt-set row, per repetition) and measure them: latency
+    /// percentiles, error rates by class, retries, cost per run and per 1,000, substitutions.
+    #[command(after_help = "Examples:\n  \
+        juxta bench -m openai:gpt-4o-mini -m openrouter:openai/gpt-4o-mini --runs 50 \"Explain CRDTs in two lines\"\n  \
+        juxta bench -m anthropic:claude-haiku-4-5 --inputs cities.csv --runs 3 --concurrency 2 --rps 1 \\\n    \
+        --csv runs.csv \"Describe {{city}} in one sentence\"\n  \
+        juxta bench -m openai:gpt-4o-mini --runs 20 --retries 0 --json > bench.json\n\n\
+        Exit status: 0 when the benchmark ran (failed runs are results), 2 for a usage error, 130 when stopped \
+        with Ctrl-C (the partial report is still printed and saved).")]
+    Bench(Box<BenchArgs>),
     /// Store, delete and list provider keys in the system keychain.
     Keys(KeysArgs),
     /// List the models a provider offers (through its models endpoint).
@@ -113,6 +123,35 @@ pub struct CompareArgs {
     pub defs: ProviderDefs,
     /// The prompt, or `-` to read it from stdin.
     pub prompt: String,
+}
+
+/// `juxta bench`: the panes and their settings as for `compare`, and the plan.
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    pub panes: CompareArgs,
+    /// Runs per pane (and per prompt-set row).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub runs: u32,
+    /// At most N requests in flight at once per provider.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub concurrency: u32,
+    /// Start at most X requests per second over the whole benchmark (default: no pacing).
+    #[arg(long, value_name = "X")]
+    pub rps: Option<f64>,
+    /// A prompt set: a .jsonl file (one object per line) or a .csv file (a header row), whose
+    /// values fill the prompt's {{variables}}; every row runs on every pane.
+    #[arg(long, value_name = "FILE")]
+    pub inputs: Option<std::path::PathBuf>,
+    /// Also write every run as CSV (one row per run) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<std::path::PathBuf>,
+    /// Also write the report as JSON (the `--json` document) to FILE.
+    #[arg(long, value_name = "FILE.json")]
+    pub out: Option<std::path::PathBuf>,
+    /// The name it is kept under in history (default: the prompt's first line).
+    #[arg(long)]
+    pub name: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -20,7 +20,7 @@ use crate::keys::EnvThenKeychain;
 use crate::render::Renderer;
 use crate::{history, spec, CliError};
 
-fn read_prompt(arg: &str) -> Result<String, CliError> {
+pub(crate) fn read_prompt(arg: &str) -> Result<String, CliError> {
     let prompt = if arg == "-" {
         let mut s = String::new();
         std::io::stdin()
@@ -37,7 +37,7 @@ fn read_prompt(arg: &str) -> Result<String, CliError> {
 }
 
 /// A missing key is a one-line error before anything is sent, not a failed pane.
-async fn check_keys(store: &Arc<EnvThenKeychain>, specs: &[PaneSpec]) -> Result<(), CliError> {
+pub(crate) async fn check_keys(store: &Arc<EnvThenKeychain>, specs: &[PaneSpec]) -> Result<(), CliError> {
     let mut ids: Vec<String> = specs
         .iter()
         .filter(|s| s.target.endpoint.needs_key())

@@ -12,7 +12,7 @@ use juxta_engine::store::{
 use crate::args::{CompareArgs, ExportArgs, HistoryArgs, ImportArgs};
 use crate::CliError;
 
-fn open() -> Result<Store, CliError> {
+pub(crate) fn open() -> Result<Store, CliError> {
     let path = store::default_path()
         .ok_or_else(|| CliError::Failed("no data directory is known: set JUXTA_DATA_DIR".into()))?;
     let opened = Store::open(&path).map_err(|e| CliError::Failed(e.to_string()))?;

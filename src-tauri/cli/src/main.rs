@@ -1,8 +1,9 @@
 //! `juxta`: the engine from a terminal. `compare` streams one prompt to several models side by
-//! side; `keys`, `models` and `providers` manage what it talks to; `history`, `export` and
-//! `import` reach every comparison kept.
+//! side; `bench` runs the same panes many times and measures them; `keys`, `models` and
+//! `providers` manage what it talks to; `history`, `export` and `import` reach every comparison kept.
 
 mod args;
+mod bench;
 mod compare;
 mod history;
 mod keys;
@@ -52,6 +53,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async move {
         match cli.command {
             Command::Compare(a) => compare::run(*a).await,
+            Command::Bench(a) => bench::run(*a).await,
             Command::Keys(a) => keys::run(a).await,
             Command::Models(a) => compare::models(a).await,
             Command::Providers(a) => compare::providers(a),

@@ -3,6 +3,7 @@
 //! - [`request`]: the neutral request (messages, parameters, tools, response format).
 //! - [`protocol`]: one adapter per wire protocol: request mapping and stream decoding, pure.
 //! - [`run`]: the parallel runner: retries, fallbacks, timeouts, metrics, cancellation.
+//! - [`bench`]: benchmark mode: many runs per pane, concurrency and pacing, percentiles, error classes.
 //! - [`catalog`]: provider presets, model capabilities and prices, as data.
 //! - [`secrets`]: where keys live (the OS keychain) and how they are kept out of everything else.
 //! - [`store`]: history in SQLite: every comparison kept, searchable.
@@ -12,6 +13,7 @@
 //!
 //! This crate knows nothing of Tauri: the desktop app and the `juxta` CLI drive the same calls.
 
+pub mod bench;
 pub mod catalog;
 pub mod error;
 pub mod event;

@@ -27,6 +27,9 @@ pub struct Driver {
     next_at: Option<Instant>,
     stall: Option<Stall>,
     ended: bool,
+    /// Dropped when the last bytes are ready (or the stream is aborted or dropped): marks the
+    /// stream open for as long as it has something left to send.
+    guard: Option<Box<dyn Send>>,
 }
 
 struct Stall {
@@ -47,7 +50,14 @@ impl Driver {
             next_at: None,
             stall: None,
             ended: false,
+            guard: None,
         }
+    }
+
+    /// Hold `guard` until the script is over (its last bytes ready) or the stream is dropped.
+    pub fn with_guard(mut self, guard: impl Send + 'static) -> Self {
+        self.guard = Some(Box::new(guard));
+        self
     }
 
     pub fn into_body(self) -> Body {
@@ -74,6 +84,8 @@ impl Driver {
                 if !self.ended {
                     self.ended = true;
                     self.enc.end(&mut self.buf);
+                    // Before the client can see the end: the next request may come at once.
+                    self.guard = None;
                 }
                 return self.take();
             };
@@ -97,6 +109,7 @@ impl Driver {
                 Ev::Abort => {
                     // Let hyper flush what was written before the connection is cut.
                     sleep(Duration::from_millis(5)).await;
+                    self.guard = None;
                     return Some(Err(io::Error::new(
                         io::ErrorKind::ConnectionAborted,
                         "juxta-mock: scripted drop",

@@ -138,6 +138,12 @@ impl MockServer {
         self.app.requests().clone()
     }
 
+    /// The most streamed answers for this exact model string that were open at the same time
+    /// (error answers are not streams and do not count). For checking concurrency limits.
+    pub fn max_open_streams(&self, model: &str) -> u64 {
+        self.app.max_open_streams(model)
+    }
+
     pub fn clear_requests(&self) {
         self.app.requests().clear();
     }

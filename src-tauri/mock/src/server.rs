@@ -27,7 +27,36 @@ pub struct App {
     pub requests: Mutex<Vec<RecordedRequest>>,
     /// Requests seen per (protocol, exact model string), for `fails=N`.
     fail_counts: Mutex<HashMap<(&'static str, String), u64>>,
+    /// Requests seen per exact model string (any protocol), for `fail_every=N`.
+    every_counts: Mutex<HashMap<String, u64>>,
+    /// Streams open now and the most open at once, per exact model string.
+    streams: Arc<Mutex<HashMap<String, (u64, u64)>>>,
     seq: AtomicU64,
+}
+
+/// Held by a streaming body while it is open: counts it in [`App::streams`].
+pub struct OpenStream {
+    streams: Arc<Mutex<HashMap<String, (u64, u64)>>>,
+    model: String,
+}
+
+impl OpenStream {
+    fn open(streams: &Arc<Mutex<HashMap<String, (u64, u64)>>>, model: &str) -> OpenStream {
+        let mut map = streams.lock().unwrap_or_else(|e| e.into_inner());
+        let (now, max) = map.entry(model.to_string()).or_insert((0, 0));
+        *now += 1;
+        *max = (*max).max(*now);
+        OpenStream { streams: streams.clone(), model: model.to_string() }
+    }
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        let mut map = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((now, _)) = map.get_mut(&self.model) {
+            *now = now.saturating_sub(1);
+        }
+    }
 }
 
 impl App {
@@ -37,6 +66,8 @@ impl App {
             require_key,
             requests: Mutex::new(Vec::new()),
             fail_counts: Mutex::new(HashMap::new()),
+            every_counts: Mutex::new(HashMap::new()),
+            streams: Arc::new(Mutex::new(HashMap::new())),
             seq: AtomicU64::new(0),
         }
     }
@@ -48,6 +79,20 @@ impl App {
 
     fn next_seq(&self) -> u64 {
         self.seq.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// The most streams of `model` that were open at once.
+    pub fn max_open_streams(&self, model: &str) -> u64 {
+        let map = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(model).map_or(0, |(_, max)| *max)
+    }
+
+    /// This request's 1-based number among those for this exact model string (any protocol).
+    fn count_every(&self, model: &str) -> u64 {
+        let mut counts = self.every_counts.lock().unwrap_or_else(|e| e.into_inner());
+        let n = counts.entry(model.to_string()).or_insert(0);
+        *n += 1;
+        *n
     }
 
     /// How many earlier requests used this model string on this protocol.
@@ -245,6 +290,11 @@ async fn generate(
     let spec = scenario::parse(model);
     let bad = |m: String| errors::response(proto, &Fault::BadRequest(m), seq);
     let mut scenario = spec.scenario;
+    match scripted_fault(app, model, &spec.opts) {
+        Err(m) => return bad(m),
+        Ok(Some(fault)) => scenario = fault,
+        Ok(None) => {}
+    }
     if scenario.is_fault() {
         match spec.opts.num("fails") {
             Err(m) => return bad(m),
@@ -294,8 +344,30 @@ async fn generate(
         input_tokens: req.input_tokens,
         include_usage: req.include_usage,
     };
-    let body = Driver::new(plan.events, wire::encoder(proto, info), plan.rate).into_body();
+    let open = OpenStream::open(&app.streams, model);
+    let body = Driver::new(plan.events, wire::encoder(proto, info), plan.rate)
+        .with_guard(open)
+        .into_body();
     stream_response(proto, seq, body)
+}
+
+/// `fail_every=N[,fail=SCENARIO]`: every Nth request for this exact model string (the Nth, the
+/// 2Nth, ...; counted over all protocols) plays SCENARIO (a fault; default `rate-limited`).
+fn scripted_fault(app: &App, model: &str, opts: &scenario::Opts) -> Result<Option<Scenario>, String> {
+    let Some(every) = opts.num("fail_every")? else { return Ok(None) };
+    if every == 0 {
+        return Err("juxta-mock: option `fail_every=0`: use 1 or more (1 fails every request)".into());
+    }
+    let name = opts.get("fail").unwrap_or("rate-limited");
+    let fault = SCENARIOS
+        .iter()
+        .find(|(n, s, _)| *n == name && s.is_fault())
+        .map(|(_, s, _)| *s)
+        .ok_or_else(|| {
+            let faults: Vec<&str> = SCENARIOS.iter().filter(|(_, s, _)| s.is_fault()).map(|(n, _, _)| *n).collect();
+            format!("juxta-mock: option `fail={name}` is not a fault scenario: use one of {}", faults.join(", "))
+        })?;
+    Ok((app.count_every(model) % every == 0).then_some(fault))
 }
 
 fn stream_response(proto: Proto, seq: u64, body: Body) -> Response<Body> {

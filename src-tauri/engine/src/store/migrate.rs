@@ -4,7 +4,11 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// `MIGRATIONS[i]` takes a database from schema `i` to schema `i + 1`.
-pub const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0003_votes.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_bench.sql"),
+    include_str!("migrations/0003_votes.sql"),
+];
 
 /// The schema this build writes.
 pub fn latest() -> i64 {

@@ -3,11 +3,13 @@
 //!
 //! - [`Store`]: queries and edits (list, get, search, rename, delete, import, ...).
 //! - [`StoreWriter`]: records a run from a thread of its own; the UI never waits on the disk.
+//! - Benchmarks: [`Store::save_bench`], [`Store::list_benches`], [`Store::get_bench`], [`Store::delete_bench`].
 //! - Blind votes ([`Store::record_vote`], ...): the input of the leaderboard in `crate::rank`.
 //!
 //! Several connections (the app and the CLI) may use one file at once: WAL, a busy timeout,
 //! and per-writer lock files so that a crash is told apart from a live writer.
 
+mod bench;
 mod codec;
 mod edit;
 mod fold;
@@ -25,6 +27,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use bench::BenchListItem;
 pub use model::{
     Answer, AnswerStatus, Comparison, ExportFile, PaneRecord, PaneSettings, SearchHit, SentRequest, SnippetPart,
     Summary, TargetRef, Timestamp, Turn, EXPORT_FORMAT, EXPORT_VERSION,
