@@ -37,6 +37,14 @@ const COMMANDS: &[&str] = &[
     "delete_vote",
     "clear_votes",
     "leaderboard",
+    "start_bench",
+    "stop_bench",
+    "list_benches",
+    "get_bench",
+    "delete_bench",
+    "export_bench",
+    "save_chart",
+    "read_prompt_set",
 ];
 
 fn main() {

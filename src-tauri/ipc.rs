@@ -358,9 +358,11 @@ mod bindings {
     use juxta_engine::run::report::Attempt;
     use juxta_engine::run::Metrics;
     use juxta_engine::FinishReason;
+    use juxta_engine::bench::{BenchEvent, BenchPlan, BenchReport, BenchRun, ErrorClass, ErrorCounts, PaneSummary, Percentiles};
     use juxta_engine::rank::{Leaderboard, LeaderboardRow, RankMethod};
+    use crate::commands::bench::{BenchExportFormat, ChartFormat};
     use juxta_engine::store::{
-        Answer, AnswerStatus, Candidate, Comparison, NewVote, PaneRecord, SearchHit, SentRequest, SnippetPart, Summary, Turn,
+        Answer, AnswerStatus, BenchListItem, Candidate, Comparison, NewVote, PaneRecord, SearchHit, SentRequest, SnippetPart, Summary, Turn,
         Vote,
     };
     use ts_rs::{Config, TS};
@@ -434,6 +436,17 @@ mod bindings {
             decl::<RankMethod>(&cfg),
             decl::<LeaderboardRow>(&cfg),
             decl::<Leaderboard>(&cfg),
+            decl::<BenchPlan>(&cfg),
+            decl::<ErrorClass>(&cfg),
+            decl::<BenchRun>(&cfg),
+            decl::<Percentiles>(&cfg),
+            decl::<ErrorCounts>(&cfg),
+            decl::<PaneSummary>(&cfg),
+            decl::<BenchReport>(&cfg),
+            decl::<BenchEvent>(&cfg),
+            decl::<BenchListItem>(&cfg),
+            decl::<BenchExportFormat>(&cfg),
+            decl::<ChartFormat>(&cfg),
         ];
         parts.join("\n")
     }

@@ -26,6 +26,8 @@ pub struct AppState {
     bundled: BTreeSet<String>,
     pub runner: Runner,
     pub panes: Arc<Panes>,
+    /// Running benchmarks, by the id `stop_bench` takes.
+    pub benches: Arc<Panes>,
     /// Each provider's models, after the first successful listing.
     pub models: Mutex<HashMap<String, Vec<ModelInfo>>>,
     /// The built-in demo provider, once the user starts it.
@@ -61,6 +63,7 @@ impl AppState {
             catalog: RwLock::new(catalog),
             runner,
             panes: Arc::new(Panes::default()),
+            benches: Arc::new(Panes::default()),
             models: Mutex::new(HashMap::new()),
             demo: tokio::sync::Mutex::new(None),
             load_warning,

@@ -3,7 +3,7 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog';
 import type { PaneRequest } from './types';
-import type { BenchEvent, BenchExportFormat, BenchListItem, BenchPlan, BenchReport, ChartFormat } from '../lib/bench/types';
+import type { BenchEvent, BenchExportFormat, BenchListItem, BenchPlan, BenchReport, ChartFormat } from './bindings';
 
 /** Starts a benchmark over `panes` (the comparison's pane requests); resolves with its id. Events arrive on `onEvent`, `finished` last. */
 export async function startBench(panes: PaneRequest[], plan: BenchPlan, onEvent: (event: BenchEvent) => void): Promise<number> {
@@ -30,9 +30,9 @@ export function deleteBench(id: number): Promise<void> {
   return invoke<void>('delete_bench', { id });
 }
 
-/** Writes the benchmark (summary and every run) as CSV or JSON to `path`. */
-export function exportBench(id: number, format: BenchExportFormat, path: string): Promise<void> {
-  return invoke<void>('export_bench', { id, format, path });
+/** Writes a benchmark report (the one on screen: live, private or reopened) as CSV (one row per run) or JSON. */
+export function exportBench(report: BenchReport, format: BenchExportFormat, path: string): Promise<void> {
+  return invoke<void>('export_bench', { report, format, path });
 }
 
 /** Writes a chart image: SVG text, or PNG bytes. Sent as a byte array (Rust `Vec<u8>`). */
@@ -41,9 +41,9 @@ export function saveChart(path: string, data: string | Uint8Array, kind: ChartFo
   return invoke<void>('save_chart', { path, data: Array.from(bytes), kind });
 }
 
-/** The text of a prompt set file (JSONL or CSV); the UI parses it (lib/bench/promptset.ts). */
-export function readPromptSet(path: string): Promise<string> {
-  return invoke<string>('read_prompt_set', { path });
+/** The rows of a prompt set file (JSONL or CSV), parsed and checked by the engine (errors name the line). */
+export function readPromptSet(path: string): Promise<Array<{ [key in string]?: string }>> {
+  return invoke<Array<{ [key in string]?: string }>>('read_prompt_set', { path });
 }
 
 /** The save dialog for a chart image or a benchmark export; null when the user cancels. */

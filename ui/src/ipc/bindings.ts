@@ -340,14 +340,228 @@ export type RecordedPane = { pane_id: number, answer_id: number, };
 
 export type ExportFormat = "markdown" | "html" | "json" | "jsonl" | "csv";
 
-export type Candidate = { provider: string, model: string, served_model?: string, pane_label?: string, };
+export type Candidate = { provider: string, 
+/**
+ * The model asked for: the leaderboard ranks `provider/model`.
+ */
+model: string, 
+/**
+ * The model that actually answered, when the provider said (it may differ: substitution).
+ */
+served_model?: string, 
+/**
+ * The blind name it had when the user voted ("Model B").
+ */
+pane_label?: string, };
 
-export type NewVote = { comparison_id: number | null, turn_id: number | null, candidates: Array<Candidate>, winner: number | null, tie: boolean, prompt: string, };
+export type NewVote = { 
+/**
+ * The history comparison voted on; None when the run was not recorded (private mode).
+ */
+comparison_id: number | null, 
+/**
+ * The history turn voted on, when recorded.
+ */
+turn_id: number | null, 
+/**
+ * In the real (unshuffled) pane order.
+ */
+candidates: Array<Candidate>, winner: number | null, tie: boolean, 
+/**
+ * The prompt voted on; only its start is kept ([`PROMPT_EXCERPT_CHARS`]).
+ */
+prompt: string, };
 
-export type Vote = { id: number, created_at: number, comparison_id: number | null, turn_id: number | null, candidates: Array<Candidate>, winner: number | null, tie: boolean, prompt: string, };
+export type Vote = { id: number, created_at: number, 
+/**
+ * None when the run was not recorded, or its comparison was purged since.
+ */
+comparison_id: number | null, turn_id: number | null, candidates: Array<Candidate>, winner: number | null, tie: boolean, prompt: string, };
 
 export type RankMethod = "elo" | "bradley_terry";
 
-export type LeaderboardRow = { key: string, provider: string, model: string, label: string, rating: number, votes: number, wins: number, losses: number, ties: number, };
+export type LeaderboardRow = { 
+/**
+ * `provider/model`: what is ranked.
+ */
+key: string, provider: string, model: string, 
+/**
+ * What to show: the model, with its provider beside it in the UI.
+ */
+label: string, 
+/**
+ * On the Elo scale (1500 = average start) for both methods.
+ */
+rating: number, 
+/**
+ * Votes this model took part in (= wins + losses + ties).
+ */
+votes: number, 
+/**
+ * Votes it won, votes another model won, votes called a tie.
+ */
+wins: number, losses: number, ties: number, };
 
-export type Leaderboard = { method: RankMethod, votes: number, rows: Array<LeaderboardRow>, };
+export type Leaderboard = { method: RankMethod, 
+/**
+ * The votes counted (a vote between two panes of one model compares nothing and is left out).
+ */
+votes: number, rows: Array<LeaderboardRow>, };
+
+export type BenchPlan = { 
+/**
+ * Runs per pane and per input row, >= 1.
+ */
+repetitions: number, 
+/**
+ * Most requests in flight at once per provider, >= 1.
+ */
+concurrency: number, 
+/**
+ * Requests started per second over the whole bench; None = as fast as the limits allow.
+ */
+rps: number | null, 
+/**
+ * The prompt set's rows (variable name -> value); empty = the prompt as it is.
+ */
+inputs: Array<{ [key in string]: string }>, 
+/**
+ * Retries per run; None = each pane's own retry policy, Some(0) = count raw failures.
+ */
+retries: number | null, };
+
+export type ErrorClass = "rate_limited" | "server" | "timeout" | "in_stream" | "other";
+
+export type BenchRun = { 
+/**
+ * Index into the comparison's panes.
+ */
+pane: number, 
+/**
+ * Index into `plan.inputs` (None when there are no inputs).
+ */
+input: number | null, 
+/**
+ * 0-based repetition.
+ */
+rep: number, 
+/**
+ * When the request left, in ms from the bench start.
+ */
+started_ms: number, ok: boolean, 
+/**
+ * Some when the run failed; None for a success and for a stopped run.
+ */
+error_class: ErrorClass | null, 
+/**
+ * Stopped by the user while in flight (neither ok nor failed).
+ */
+stopped: boolean, 
+/**
+ * The pane's error message (never a key).
+ */
+error: string | null, 
+/**
+ * Request leaving -> first content event (text, reasoning or tool call).
+ */
+ttft_ms: number | null, 
+/**
+ * Request leaving -> end of the stream.
+ */
+total_ms: number | null, 
+/**
+ * As the provider reported them (None when it sent no usage).
+ */
+output_tokens: number | null, 
+/**
+ * Output tokens over the generation time (first token -> end).
+ */
+tokens_per_s: number | null, cost_usd: number | null, 
+/**
+ * Attempts after the first (retries and fallbacks).
+ */
+retries: number, served_model: string | null, 
+/**
+ * The model that answered is not the one asked for (a fallback or a provider's swap).
+ */
+substituted: boolean, 
+/**
+ * The answer.
+ */
+text: string, };
+
+export type Percentiles = { 
+/**
+ * How many values.
+ */
+n: number, min: number, p50: number, p95: number, p99: number, max: number, mean: number, };
+
+export type ErrorCounts = { rate_limited: number, server: number, timeout: number, in_stream: number, other: number, };
+
+export type PaneSummary = { pane: number, 
+/**
+ * `provider/model`.
+ */
+label: string, provider: string, model: string, runs: number, ok: number, failed: number, stopped: number, 
+/**
+ * failed / (runs - stopped), 0..1 (0 when nothing ran to an end).
+ */
+error_rate: number, errors: ErrorCounts, 
+/**
+ * Retries over all runs.
+ */
+retries: number, 
+/**
+ * Over successful runs.
+ */
+ttft: Percentiles | null, total: Percentiles | null, tokens_per_s: Percentiles | null, 
+/**
+ * Mean over the runs with a known cost (USD).
+ */
+cost_per_run: number | null, cost_per_1000: number | null, 
+/**
+ * Substituted / ok, 0..1.
+ */
+substitution_rate: number, 
+/**
+ * Every served model name seen, with its count.
+ */
+served_models: { [key in string]: number }, };
+
+export type BenchReport = { 
+/**
+ * Unix ms, wall clock (for display only).
+ */
+started_at: number, elapsed_ms: number, plan: BenchPlan, 
+/**
+ * Stopped before every run was done: runs not yet started are absent.
+ */
+stopped: boolean, panes: Array<PaneSummary>, 
+/**
+ * In the order they finished.
+ */
+runs: Array<BenchRun>, };
+
+export type BenchEvent = { "type": "progress", done: number, failed: number, remaining: number, elapsed_ms: number, eta_ms: number | null, } | { "type": "run", run: BenchRun, } | { "type": "finished", report: BenchReport, };
+
+export type BenchListItem = { id: number, name: string, 
+/**
+ * When it started (Unix ms).
+ */
+created_at: number, 
+/**
+ * `provider/model` of every pane, in order.
+ */
+panes: Array<string>, 
+/**
+ * Runs kept (stopped ones included).
+ */
+runs: number, 
+/**
+ * Runs that failed (not counting stopped ones).
+ */
+failed: number, stopped: boolean, elapsed_ms: number, };
+
+export type BenchExportFormat = "csv" | "json";
+
+export type ChartFormat = "svg" | "png";

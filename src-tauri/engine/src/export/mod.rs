@@ -114,14 +114,14 @@ pub fn export(comparisons: &[Comparison], format: Format, opts: &Options) -> Str
 }
 
 /// Write an export to `path` whole or not at all: a full disk or a crash leaves the previous file
-/// (or none), never half of a new one. The text goes to a hidden file beside it, then is renamed.
-pub fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+/// (or none), never half of a new one. The bytes go to a hidden file beside it, then are renamed.
+pub fn write_file(path: &std::path::Path, contents: impl AsRef<[u8]>) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("export");
     let tmp = dir.join(format!(".{name}.juxta-tmp"));
     let written = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
+        .and_then(|mut f| f.write_all(contents.as_ref()).and_then(|()| f.sync_all()))
         .and_then(|()| std::fs::rename(&tmp, path));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);

@@ -122,7 +122,7 @@ describe('benchmark setup', () => {
 
   it('loads a prompt set, counts its inputs and sends its rows', async () => {
     vi.mocked(choosePromptSetPath).mockResolvedValue('/data/topics.csv');
-    vi.mocked(readPromptSet).mockResolvedValue('topic\ntides\n"rain, mostly"\n');
+    vi.mocked(readPromptSet).mockResolvedValue([{ topic: 'tides' }, { topic: 'rain, mostly' }]);
     renderView();
     await fireEvent.click(screen.getByTestId('promptset-load'));
     await waitFor(() => expect(screen.getByTestId('promptset-loaded').textContent).toContain('2 inputs'));
@@ -135,11 +135,11 @@ describe('benchmark setup', () => {
 
   it('says what is wrong with a prompt set and which variable no column fills', async () => {
     vi.mocked(choosePromptSetPath).mockResolvedValue('/data/bad.jsonl');
-    vi.mocked(readPromptSet).mockResolvedValueOnce('{"topic":"tides"}\nnot json');
+    vi.mocked(readPromptSet).mockRejectedValueOnce({ kind: 'invalid', message: '/data/bad.jsonl line 2: not a JSON object', retryable: false });
     renderView();
     await fireEvent.click(screen.getByTestId('promptset-load'));
-    await waitFor(() => expect(screen.getByTestId('promptset-error').textContent).toContain('Line 2 is not valid JSON'));
-    vi.mocked(readPromptSet).mockResolvedValueOnce('{"subject":"tides"}');
+    await waitFor(() => expect(screen.getByTestId('promptset-error').textContent).toContain('line 2: not a JSON object'));
+    vi.mocked(readPromptSet).mockResolvedValueOnce([{ subject: 'tides' }]);
     await fireEvent.click(screen.getByTestId('promptset-load'));
     await waitFor(() => expect(screen.getByTestId('promptset-unfilled').textContent).toContain('{{topic}}'));
   });
@@ -287,13 +287,13 @@ describe('results', () => {
     await startAndFinish(benchReport());
     vi.mocked(chooseBenchSavePath).mockResolvedValueOnce('/tmp/b.csv');
     await fireEvent.click(screen.getByTestId('export-csv'));
-    await waitFor(() => expect(exportBench).toHaveBeenCalledWith(7, 'csv', '/tmp/b.csv'));
+    await waitFor(() => expect(exportBench).toHaveBeenCalledWith(expect.objectContaining({ started_at: benchReport().started_at }), 'csv', '/tmp/b.csv'));
     expect(vi.mocked(chooseBenchSavePath).mock.calls[0]).toEqual(['juxta-bench-2026-11-26-09-00.csv', 'csv']);
     vi.mocked(chooseBenchSavePath).mockResolvedValueOnce('/tmp/b.json');
     vi.mocked(exportBench).mockRejectedValueOnce({ kind: 'other', message: 'disk full', retryable: false });
     await fireEvent.click(screen.getByTestId('export-json'));
     await waitFor(() => expect(screen.getByTestId('results-message').textContent).toBe('JSON export failed: disk full'));
-    expect(exportBench).toHaveBeenLastCalledWith(7, 'json', '/tmp/b.json');
+    expect(exportBench).toHaveBeenLastCalledWith(expect.objectContaining({ runs: benchReport().runs }), 'json', '/tmp/b.json');
   });
 
   it('shows the prompt-set grid for one repetition per input', async () => {
@@ -336,8 +336,8 @@ describe('results', () => {
 describe('past benchmarks', () => {
   it('lists them, reopens one and deletes one', async () => {
     vi.mocked(listBenches).mockResolvedValue([
-      { id: 3, started_at: Date.UTC(2026, 10, 25, 10), elapsed_ms: 61_000, stopped: false, labels: ['openai/gpt-4o', 'mock/echo'], runs: 40 },
-      { id: 2, started_at: Date.UTC(2026, 10, 24, 10), elapsed_ms: 5_000, stopped: true, labels: ['openai/gpt-4o'], runs: 3 },
+      { id: 3, name: 'openai/gpt-4o vs mock/echo', created_at: Date.UTC(2026, 10, 25, 10), elapsed_ms: 61_000, stopped: false, panes: ['openai/gpt-4o', 'mock/echo'], runs: 40, failed: 0 },
+      { id: 2, name: 'openai/gpt-4o', created_at: Date.UTC(2026, 10, 24, 10), elapsed_ms: 5_000, stopped: true, panes: ['openai/gpt-4o'], runs: 3, failed: 1 },
     ]);
     vi.mocked(getBench).mockResolvedValue(benchReport());
     renderView();
@@ -350,7 +350,7 @@ describe('past benchmarks', () => {
     expect(getBench).toHaveBeenCalledWith(3);
     vi.mocked(chooseBenchSavePath).mockResolvedValueOnce('/tmp/old.json');
     await fireEvent.click(screen.getByTestId('export-json'));
-    await waitFor(() => expect(exportBench).toHaveBeenCalledWith(3, 'json', '/tmp/old.json'));
+    await waitFor(() => expect(exportBench).toHaveBeenCalledWith(benchReport(), 'json', '/tmp/old.json'));
 
     await fireEvent.click(within(items[0]).getByTestId('past-delete'));
     await waitFor(() => expect(screen.getAllByTestId('past-bench')).toHaveLength(1));

@@ -15,7 +15,7 @@ import {
 } from './api';
 import { applyBenchEvent, newLive, type LiveBench } from './live';
 import { DEFAULT_SETUP, requestCount, setupProblem, toPlan, type BenchPane, type BenchSetup } from './plan';
-import { parsePromptSet } from './promptset';
+import { promptRows } from './promptset';
 
 export type Phase = 'setup' | 'running' | 'done';
 
@@ -23,7 +23,7 @@ export class BenchSession {
   setup: BenchSetup = $state({ ...DEFAULT_SETUP });
   phase: Phase = $state('setup');
   live: LiveBench = $state(newLive(0));
-  /** The benchmark the report on screen belongs to (for exports); null until `startBench` resolves. */
+  /** The saved benchmark reopened from the list (highlighted there); null for the one just run. */
   shownId: number | null = $state(null);
   /** A past benchmark reopened from the list (its report replaces the live one on screen). */
   past: BenchReport | null = $state(null);
@@ -65,7 +65,6 @@ export class BenchSession {
     try {
       const id = await startBench(requests, toPlan($state.snapshot(this.setup) as BenchSetup), (e) => this.apply(e));
       this.runningId = this.phase === 'running' ? id : null;
-      this.shownId = id;
       if (this.stopAsked && this.runningId !== null) await this.sendStop(this.runningId);
     } catch (err) {
       this.phase = 'setup';
@@ -115,7 +114,7 @@ export class BenchSession {
     try {
       const path = await choosePromptSetPath();
       if (!path) return;
-      const parsed = parsePromptSet(path, await readPromptSet(path));
+      const parsed = promptRows(await readPromptSet(path));
       if (!parsed.ok) {
         this.promptSetError = parsed.error;
         return;
