@@ -28,8 +28,9 @@ xvfb-run -a -s '-screen 0 1440x900x24' dbus-run-session -- bash -c '
 
 if [ -n "${E2E_SCREENSHOT:-}" ] && [ -f "$T/screenshot.png" ]; then
   cp "$T/screenshot.png" "$E2E_SCREENSHOT"
-  # The tool-calling comparison beside it: docs/screenshot.png → docs/screenshot-tools.png.
+  # The tool-calling comparison and the benchmark beside it: docs/screenshot-tools.png, docs/screenshot-bench.png.
   [ -f "$T/tools.png" ] && cp "$T/tools.png" "${E2E_SCREENSHOT%.png}-tools.png"
+  [ -f "$T/bench.png" ] && cp "$T/bench.png" "${E2E_SCREENSHOT%.png}-bench.png"
 fi
 [ $status -eq 0 ] || echo "e2e: logs and screenshots in $T" >&2
 exit $status

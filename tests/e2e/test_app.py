@@ -157,6 +157,7 @@ def main():
     try:
         a, b = run(app, url_a, url_b)
         tools_comparison(app, a, b)
+        benchmark(app, a, b)
         # Quit the app (the session's end closes it), start it again: the run is in history.
         driver.quit()
         driver = start_session()
@@ -322,6 +323,53 @@ def tools_comparison(app, a, b):
     log("tools: two panes looped to their answer with the canned result; the invalid one stopped at the step limit")
 
 
+def benchmark(app, a, b):
+    """A 20-run benchmark of two panes (one with a scripted 429 on every 5th request) in the app: progress to
+    the end, the summary's figures, and the three charts drawn."""
+    d = app.d
+    for button in d.find_elements(By.CSS_SELECTOR, '[data-testid="pane"] header button'):
+        button.click()
+    wait_for("no panes", lambda: not app.panes())
+    app.add_pane(a, "normal@tokens=30,ttft=40")
+    app.add_pane(b, "normal@tokens=30,fail_every=5")
+    d.find_element(By.CSS_SELECTOR, '[data-testid="model-picker"] button.ghost:not(.model-option)').click()  # Done
+    prompt = app.tid("prompt-input")
+    prompt.clear()
+    prompt.send_keys(BENCH_PROMPT)
+    app.click("bench-open")
+    wait_for("the benchmark view", lambda: app.tids("bench-view"))
+    reps = app.tid("bench-reps")
+    reps.clear()
+    reps.send_keys("10")
+    Select(app.tid("bench-retries")).select_by_value("none")
+    wait_for("the request count", lambda: "= 20 requests" in " ".join(app.tid("bench-count").text.split()))
+    app.click("bench-start")
+    wait_for("the summary", lambda: app.tids("bench-summary"), timeout=60)
+    done = app.tid("bench-done").text
+    assert "20" in done, f"progress reached every run: {done!r}"
+    rows = app.tids("bench-row")
+    assert len(rows) == 2, len(rows)
+    cell = lambda row, col: row.find_element(By.CSS_SELECTOR, f'[data-col="{col}"]').text
+    assert (cell(rows[0], "runs"), cell(rows[0], "ok"), cell(rows[0], "errors")) == ("10", "10", "0%"), cell(rows[0], "errors")
+    assert (cell(rows[1], "runs"), cell(rows[1], "ok"), cell(rows[1], "errors")) == ("10", "8", "20%"), cell(rows[1], "errors")
+    ttft = cell(rows[0], "ttft-p50")
+    assert ttft.endswith("ms") and float(ttft.split()[0].replace(",", "")) >= 40, f"the scripted 40 ms TTFT shows: {ttft}"
+    charts = app.tids("bench-chart")
+    assert len(charts) == 3, f"three charts: {len(charts)}"
+    for chart in charts:
+        assert chart.find_elements(By.TAG_NAME, "svg"), "each chart is drawn"
+        legend = app.tid("chart-legend", chart).text
+        assert "normal@tokens=30,fail_every=5" in legend or "cost" in chart.text.lower(), legend
+    saved = invoke(app, "list_benches", {})
+    assert saved and saved[0]["runs"] == 20 and saved[0]["failed"] == 2, saved
+    time.sleep(1)  # the DOM is ready before WebKit has painted it
+    subprocess.run(["import", "-window", "root", str(LOGS / "bench.png")], check=True)
+    app.click("bench-back")
+    wait_for("the comparison again", lambda: app.tids("prompt-input"))
+    log("benchmark: 20 runs, 2 scripted 429s counted, figures and three charts shown, kept in history")
+
+
+BENCH_PROMPT = "Benchmark this answer."
 PROMPT = "Explain what a side-by-side model comparison shows."
 STATE = {}
 
