@@ -32,6 +32,12 @@ const COMMANDS: &[&str] = &[
     "history_notice",
     "export_comparison",
     "import_comparisons",
+    "save_prompt",
+    "list_prompts",
+    "get_prompt",
+    "delete_prompt",
+    "save_variant",
+    "delete_variant",
 ];
 
 fn main() {

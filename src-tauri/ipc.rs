@@ -358,7 +358,10 @@ mod bindings {
     use juxta_engine::run::report::Attempt;
     use juxta_engine::run::Metrics;
     use juxta_engine::FinishReason;
-    use juxta_engine::store::{Answer, AnswerStatus, Comparison, PaneRecord, SearchHit, SentRequest, SnippetPart, Summary, Turn};
+    use juxta_engine::store::{
+        Answer, AnswerStatus, Comparison, PaneRecord, Prompt, PromptDraft, PromptFilter, PromptInputs, PromptSummary,
+        PromptVariant, SearchHit, SentRequest, SnippetPart, Summary, Turn, VariantDraft,
+    };
     use ts_rs::{Config, TS};
 
     use super::*;
@@ -424,6 +427,13 @@ mod bindings {
             decl::<RecordedTurn>(&cfg),
             decl::<RecordedPane>(&cfg),
             decl::<ExportFormat>(&cfg),
+            decl::<PromptInputs>(&cfg),
+            decl::<PromptDraft>(&cfg),
+            decl::<PromptVariant>(&cfg),
+            decl::<Prompt>(&cfg),
+            decl::<PromptSummary>(&cfg),
+            decl::<PromptFilter>(&cfg),
+            decl::<VariantDraft>(&cfg),
         ];
         parts.join("\n")
     }

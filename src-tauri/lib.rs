@@ -54,6 +54,12 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         commands::history::history_notice,
         commands::export::export_comparison,
         commands::export::import_comparisons,
+        commands::prompts::save_prompt,
+        commands::prompts::list_prompts,
+        commands::prompts::get_prompt,
+        commands::prompts::delete_prompt,
+        commands::prompts::save_variant,
+        commands::prompts::delete_variant,
     ])
 }
 

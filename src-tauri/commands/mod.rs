@@ -5,4 +5,5 @@ pub mod export;
 pub mod history;
 pub mod keys;
 pub mod panes;
+pub mod prompts;
 pub mod providers;

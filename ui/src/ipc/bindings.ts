@@ -339,3 +339,17 @@ export type RecordedTurn = { comparison_id: number, turn_id: number, panes: Arra
 export type RecordedPane = { pane_id: number, answer_id: number, };
 
 export type ExportFormat = "markdown" | "html" | "json" | "jsonl" | "csv";
+
+export type PromptInputs = { columns: Array<string>, rows: Array<Array<string>>, };
+
+export type PromptDraft = { name: string, tags: Array<string>, system: string, user: string, inputs: PromptInputs, };
+
+export type PromptVariant = { id: number, prompt_id: number, provider: string, model: string, label: string, system: string | null, user: string | null, params: Params, note: string, created_at: number, updated_at: number, };
+
+export type Prompt = { id: number, name: string, tags: Array<string>, system: string, user: string, inputs: PromptInputs, created_at: number, updated_at: number, variants: Array<PromptVariant>, };
+
+export type PromptSummary = { id: number, name: string, tags: Array<string>, preview: string, variants: number, updated_at: number, };
+
+export type PromptFilter = { text: string, tag: string, };
+
+export type VariantDraft = { prompt_id: number, provider: string, model: string, label: string, system: string | null, user: string | null, params: Params, note: string, };

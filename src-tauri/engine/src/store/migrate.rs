@@ -4,7 +4,11 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// `MIGRATIONS[i]` takes a database from schema `i` to schema `i + 1`.
-pub const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    // Numbered by the branch that added it; MIGRATIONS is the order they run in.
+    include_str!("migrations/0004_prompts.sql"),
+];
 
 /// The schema this build writes.
 pub fn latest() -> i64 {
@@ -54,15 +58,16 @@ mod tests {
         assert!(matches!(migrate(&mut conn), Ok(Migrated::Current { from: 0 })));
         assert_eq!(user_version(&conn).unwrap(), latest());
         // Running it again is a no-op, not a "table already exists" error.
-        assert!(matches!(migrate(&mut conn), Ok(Migrated::Current { from: 1 })));
+        assert!(matches!(migrate(&mut conn), Ok(Migrated::Current { from }) if from == latest()));
         let tables: i64 = conn
             .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name IN ('comparisons','panes','turns','answers')",
+                "SELECT count(*) FROM sqlite_master
+                 WHERE name IN ('comparisons','panes','turns','answers','prompts','prompt_variants')",
                 [],
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 4);
+        assert_eq!(tables, 6);
     }
 
     #[test]

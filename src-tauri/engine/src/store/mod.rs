@@ -3,6 +3,7 @@
 //!
 //! - [`Store`]: queries and edits (list, get, search, rename, delete, import, ...).
 //! - [`StoreWriter`]: records a run from a thread of its own; the UI never waits on the disk.
+//! - The prompt library ([`Store::save_prompt`], ...): saved prompts and their per-model variants.
 //!
 //! Several connections (the app and the CLI) may use one file at once: WAL, a busy timeout,
 //! and per-writer lock files so that a crash is told apart from a live writer.
@@ -13,6 +14,7 @@ mod fold;
 pub mod migrate;
 pub mod model;
 mod open;
+mod prompts;
 mod read;
 mod recover;
 mod refs;
@@ -27,6 +29,7 @@ pub use model::{
     Answer, AnswerStatus, Comparison, ExportFile, PaneRecord, PaneSettings, SearchHit, SentRequest, SnippetPart,
     Summary, TargetRef, Timestamp, Turn, EXPORT_FORMAT, EXPORT_VERSION,
 };
+pub use prompts::{Prompt, PromptDraft, PromptFilter, PromptInputs, PromptSummary, PromptVariant, VariantDraft};
 pub use writer::{NewTurn, RecordedTurn, StoreWriter, TurnPane, TurnToRecord};
 
 /// Why the history could not be used. Messages name the file and what to do; never a key.
