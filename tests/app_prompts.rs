@@ -70,12 +70,15 @@ fn the_library_saves_updates_lists_and_deletes_through_ipc() {
     let first: Prompt = fx.call("save_prompt", json!({"prompt": prompt("Explain", &["science"], "Explain {{topic}}")}));
     assert_eq!(first.inputs.columns, ["topic"]);
     assert_eq!(first.inputs.rows, [["tides"], ["volcanoes"]]);
-    let updated: Prompt =
-        fx.call("save_prompt", json!({"prompt": prompt("Explain", &["science", "kids"], "Explain {{topic}} to a child")}));
+    let updated: Prompt = fx.call(
+        "save_prompt",
+        json!({"prompt": prompt("Explain", &["science", "kids"], "Explain {{topic}} to a child")}),
+    );
     assert_eq!(updated.id, first.id, "the same name updates the prompt");
     assert_eq!(updated.user, "Explain {{topic}} to a child");
     assert_eq!(updated.tags, ["science", "kids"]);
-    let other: Prompt = fx.call("save_prompt", json!({"prompt": prompt("Limerick", &["fun"], "A limerick on {{topic}}")}));
+    let other: Prompt =
+        fx.call("save_prompt", json!({"prompt": prompt("Limerick", &["fun"], "A limerick on {{topic}}")}));
     assert_ne!(other.id, first.id);
 
     // Variants for two models (one whose id has a slash), with the pane's overrides.

@@ -141,7 +141,14 @@ impl Store {
                  name = excluded.name, tags = excluded.tags, system = excluded.system,
                  user = excluded.user, inputs = excluded.inputs, updated_at = excluded.updated_at",
         )?
-        .execute(params![clean.name, to_json(&clean.tags)?, clean.system, clean.user, to_json(&clean.inputs)?, now])?;
+        .execute(params![
+            clean.name,
+            to_json(&clean.tags)?,
+            clean.system,
+            clean.user,
+            to_json(&clean.inputs)?,
+            now
+        ])?;
         // last_insert_rowid is not set by the update branch of an upsert: look the name up.
         let id: i64 = tx.query_row("SELECT id FROM prompts WHERE name = ?1", [&clean.name], |r| r.get(0))?;
         tx.commit()?;
@@ -191,7 +198,9 @@ impl Store {
     /// The prompt with its variants, or None when there is none with this id.
     pub fn get_prompt(&self, id: i64) -> Result<Option<Prompt>, StoreError> {
         let sql = format!("SELECT {PROMPT_COLUMNS} FROM prompts WHERE id = ?1");
-        let Some(mut prompt) = self.conn.query_row(&sql, [id], prompt_row).optional()? else { return Ok(None) };
+        let Some(mut prompt) = self.conn.query_row(&sql, [id], prompt_row).optional()? else {
+            return Ok(None);
+        };
         prompt.variants = variants_of(&self.conn, id)?;
         Ok(Some(prompt))
     }
