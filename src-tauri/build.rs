@@ -45,6 +45,12 @@ const COMMANDS: &[&str] = &[
     "export_bench",
     "save_chart",
     "read_prompt_set",
+    "save_prompt",
+    "list_prompts",
+    "get_prompt",
+    "delete_prompt",
+    "save_variant",
+    "delete_variant",
 ];
 
 fn main() {

@@ -362,7 +362,8 @@ mod bindings {
     use juxta_engine::rank::{Leaderboard, LeaderboardRow, RankMethod};
     use crate::commands::bench::{BenchExportFormat, ChartFormat};
     use juxta_engine::store::{
-        Answer, AnswerStatus, BenchListItem, Candidate, Comparison, NewVote, PaneRecord, SearchHit, SentRequest, SnippetPart, Summary, Turn,
+        Answer, AnswerStatus, BenchListItem, Candidate, Comparison, NewVote, PaneRecord, Prompt, PromptDraft, PromptFilter,
+        PromptInputs, PromptSummary, PromptVariant, SearchHit, SentRequest, SnippetPart, Summary, Turn, VariantDraft,
         Vote,
     };
     use ts_rs::{Config, TS};
@@ -447,6 +448,13 @@ mod bindings {
             decl::<BenchListItem>(&cfg),
             decl::<BenchExportFormat>(&cfg),
             decl::<ChartFormat>(&cfg),
+            decl::<PromptInputs>(&cfg),
+            decl::<PromptDraft>(&cfg),
+            decl::<PromptVariant>(&cfg),
+            decl::<Prompt>(&cfg),
+            decl::<PromptSummary>(&cfg),
+            decl::<PromptFilter>(&cfg),
+            decl::<VariantDraft>(&cfg),
         ];
         parts.join("\n")
     }

@@ -69,6 +69,12 @@ pub fn setup<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         commands::votes::delete_vote,
         commands::votes::clear_votes,
         commands::votes::leaderboard,
+        commands::prompts::save_prompt,
+        commands::prompts::list_prompts,
+        commands::prompts::get_prompt,
+        commands::prompts::delete_prompt,
+        commands::prompts::save_variant,
+        commands::prompts::delete_variant,
     ])
 }
 

@@ -6,5 +6,6 @@ pub mod export;
 pub mod history;
 pub mod keys;
 pub mod panes;
+pub mod prompts;
 pub mod providers;
 pub mod votes;

@@ -15,6 +15,11 @@ import type {
   NewVote,
   PaneEvent,
   PaneRequest,
+  Prompt,
+  PromptDraft,
+  PromptFilter,
+  PromptSummary,
+  PromptVariant,
   ProviderView,
   RankMethod,
   RecordedTurn,
@@ -22,6 +27,7 @@ import type {
   SearchHit,
   Summary,
   Vote,
+  VariantDraft,
 } from './types';
 
 export type * from './types';
@@ -191,6 +197,36 @@ export function clearVotes(): Promise<number> {
 /** Every model that took part in a vote, ranked by Elo or Bradley–Terry. */
 export function leaderboard(method: RankMethod): Promise<Leaderboard> {
   return invoke<Leaderboard>('leaderboard', { method });
+}
+
+// ---- The prompt library (kept in the history database, also in private mode) -------------------
+
+/** Creates a prompt, or updates the one with the same name (any letter case). */
+export function savePrompt(prompt: PromptDraft): Promise<Prompt> {
+  return invoke<Prompt>('save_prompt', { prompt });
+}
+
+/** The library, most recently saved first: `text` words must all match, `tag` is a whole tag. */
+export function listPrompts(filter: PromptFilter): Promise<PromptSummary[]> {
+  return invoke<PromptSummary[]>('list_prompts', { filter });
+}
+
+export function getPrompt(id: number): Promise<Prompt> {
+  return invoke<Prompt>('get_prompt', { id });
+}
+
+/** Deletes the prompt and its variants. */
+export function deletePrompt(id: number): Promise<void> {
+  return invoke<void>('delete_prompt', { id });
+}
+
+/** Creates a variant, or updates the one for the same prompt, provider, model and label. */
+export function saveVariant(variant: VariantDraft): Promise<PromptVariant> {
+  return invoke<PromptVariant>('save_variant', { variant });
+}
+
+export function deleteVariant(id: number): Promise<void> {
+  return invoke<void>('delete_variant', { id });
 }
 
 /** The export formats, their labels and file extensions (also the save dialog's filter). */

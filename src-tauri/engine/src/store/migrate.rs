@@ -8,6 +8,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_bench.sql"),
     include_str!("migrations/0003_votes.sql"),
+    // Numbered by the branch that added it; MIGRATIONS is the order they run in.
+    include_str!("migrations/0004_prompts.sql"),
 ];
 
 /// The schema this build writes.
@@ -61,12 +63,13 @@ mod tests {
         assert!(matches!(migrate(&mut conn), Ok(Migrated::Current { from }) if from == latest()));
         let tables: i64 = conn
             .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name IN ('comparisons','panes','turns','answers')",
+                "SELECT count(*) FROM sqlite_master
+                 WHERE name IN ('comparisons','panes','turns','answers','prompts','prompt_variants')",
                 [],
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 4);
+        assert_eq!(tables, 6);
     }
 
     #[test]

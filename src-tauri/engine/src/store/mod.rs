@@ -5,6 +5,7 @@
 //! - [`StoreWriter`]: records a run from a thread of its own; the UI never waits on the disk.
 //! - Benchmarks: [`Store::save_bench`], [`Store::list_benches`], [`Store::get_bench`], [`Store::delete_bench`].
 //! - Blind votes ([`Store::record_vote`], ...): the input of the leaderboard in `crate::rank`.
+//! - The prompt library ([`Store::save_prompt`], ...): saved prompts and their per-model variants.
 //!
 //! Several connections (the app and the CLI) may use one file at once: WAL, a busy timeout,
 //! and per-writer lock files so that a crash is told apart from a live writer.
@@ -16,6 +17,7 @@ mod fold;
 pub mod migrate;
 pub mod model;
 mod open;
+mod prompts;
 mod read;
 mod recover;
 mod refs;
@@ -33,6 +35,7 @@ pub use model::{
     Summary, TargetRef, Timestamp, Turn, EXPORT_FORMAT, EXPORT_VERSION,
 };
 pub use votes::{Candidate, NewVote, Vote, PROMPT_EXCERPT_CHARS};
+pub use prompts::{Prompt, PromptDraft, PromptFilter, PromptInputs, PromptSummary, PromptVariant, VariantDraft};
 pub use writer::{NewTurn, RecordedTurn, StoreWriter, TurnPane, TurnToRecord};
 
 /// Why the history could not be used. Messages name the file and what to do; never a key.

@@ -11,10 +11,14 @@ import {
   type PaneRequest,
   type PaneSettings,
   type Params,
+  type Prompt,
+  type PromptInputs,
   type RecordedTurn,
   type ToolCallRequest,
 } from '../../ipc';
-import { effectiveParams, effectiveSystem, withParam, type Overrides, type ParamKey } from './params';
+import { overridesFromVariant, variantFor, type LibraryRef, type SharedValues } from '../library/library';
+import { emptyInputs, findVariables, syncColumns } from '../library/variables';
+import { compactParams, effectiveParams, effectiveSystem, withParam, type Overrides, type ParamKey } from './params';
 import type { SavedLayout } from './persist';
 import { applyEvent, isActive, isFinished, markStarted, markStartFailed, markStopping, newRun, type PaneRun, type PaneStatus } from './run';
 import {
@@ -196,6 +200,15 @@ export class Comparison {
   readonly = false;
   /** Tools, tool choice and the response schema shared by every pane. */
   tools: ToolSettings = $state(emptyToolSettings());
+  /** Test inputs of the prompt's `{{variables}}`: one column per variable, one row per input (a grid run uses every row). */
+  inputs: PromptInputs = $state(emptyInputs());
+  /** The library prompt last saved or loaded here: "Save as variant" saves under it. */
+  libraryPrompt: LibraryRef | null = $state(null);
+
+  /** The `{{variables}}` of the shared system prompt, the message and the panes' system overrides. */
+  get variables(): string[] {
+    return findVariables(this.system, this.prompt, ...this.panes.map((p) => p.overrides.system ?? ''));
+  }
 
   get running(): boolean {
     return this.panes.some((p) => p.running);
@@ -450,6 +463,41 @@ export class Comparison {
     }
   }
 
+  /**
+   * A library prompt into the composer: its system prompt, message and test inputs; each pane
+   * with a variant for its provider and model takes that variant's overrides (other panes keep
+   * theirs). Returns how many panes took a variant.
+   */
+  loadPrompt(prompt: Prompt): number {
+    this.system = prompt.system;
+    this.prompt = prompt.user;
+    this.inputs = syncColumns(prompt.inputs, findVariables(prompt.system, prompt.user));
+    this.libraryPrompt = { id: prompt.id, name: prompt.name };
+    let applied = 0;
+    for (const pane of this.panes) {
+      const variant = variantFor(prompt.variants, pane.provider, pane.model);
+      if (!variant) continue;
+      pane.overrides = overridesFromVariant(pane.overrides, variant);
+      applied++;
+    }
+    return applied;
+  }
+
+  /**
+   * Makes `values` the shared ones: the system prompt (when given) and each parameter given
+   * replace the shared values, and every pane's override of those fields is reset so that all
+   * panes use them. Other overrides stay.
+   */
+  promoteToShared(values: SharedValues): void {
+    const params = compactParams(values.params);
+    if (values.system !== null && values.system !== undefined) this.system = values.system;
+    this.shared = { ...this.shared, ...params };
+    for (const pane of this.panes) {
+      if (values.system !== null && values.system !== undefined) pane.setSystemOverride(undefined);
+      for (const key of Object.keys(params) as ParamKey[]) pane.setParamOverride(key, undefined);
+    }
+  }
+
   snapshot(): SavedLayout {
     return {
       system: this.system,
@@ -461,6 +509,8 @@ export class Comparison {
         width: p.width,
       })),
       tools: $state.snapshot(this.tools) as ToolSettings,
+      inputs: $state.snapshot(this.inputs),
+      libraryPrompt: $state.snapshot(this.libraryPrompt),
     };
   }
 
@@ -469,5 +519,7 @@ export class Comparison {
     this.shared = layout.shared;
     this.panes = layout.panes.map((p) => new PaneModel(p.provider, p.model, p.overrides, p.width));
     if (layout.tools) this.tools = layout.tools;
+    if (layout.inputs) this.inputs = layout.inputs;
+    this.libraryPrompt = layout.libraryPrompt ?? null;
   }
 }

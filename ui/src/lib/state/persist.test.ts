@@ -45,4 +45,23 @@ describe('the saved layout', () => {
     expect(layout.tools?.maxSteps).toBe(4);
     expect(layout.tools?.schema.enabled).toBe(false);
   });
+
+  it('brings back the test inputs and the library prompt, fitting ragged rows to the columns', () => {
+    const c = new Comparison();
+    c.inputs = { columns: ['a', 'b'], rows: [['1', '2']] };
+    c.libraryPrompt = { id: 3, name: 'Lib' };
+    saveLayout(c.snapshot());
+    const back = new Comparison();
+    back.restore(loadLayout()!);
+    expect(back.inputs).toEqual({ columns: ['a', 'b'], rows: [['1', '2']] });
+    expect(back.libraryPrompt).toEqual({ id: 3, name: 'Lib' });
+
+    localStorage.setItem(
+      'juxta.layout.v1',
+      JSON.stringify({ system: '', shared: {}, panes: [], inputs: { columns: ['a', 7, 'b'], rows: [['x'], 'junk', ['y', 2, 'z', 'extra']] }, libraryPrompt: { id: 'no' } }),
+    );
+    const layout = loadLayout()!;
+    expect(layout.inputs).toEqual({ columns: ['a', 'b'], rows: [['x', ''], ['y', '']] });
+    expect(layout.libraryPrompt).toBeNull();
+  });
 });

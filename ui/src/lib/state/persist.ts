@@ -1,5 +1,6 @@
 // UI preferences and layout in localStorage. Never keys, never answers.
-import type { DataCollection, Params, TargetRef } from '../../ipc';
+import type { DataCollection, Params, PromptInputs, TargetRef } from '../../ipc';
+import type { LibraryRef } from '../library/library';
 import { emptyToolSettings, type ToolSettings } from '../tools/tools';
 import { compactParams, parseTarget, type Overrides } from './params';
 import { compactRouting } from './routing';
@@ -20,6 +21,10 @@ export interface SavedLayout {
   panes: SavedPane[];
   /** Tools, tool choice and the response schema (absent in layouts saved before they existed). */
   tools?: ToolSettings;
+  /** The test inputs of the prompt's `{{variables}}`. */
+  inputs?: PromptInputs;
+  /** The library prompt the composer holds. */
+  libraryPrompt?: LibraryRef | null;
 }
 
 export interface Prefs {
@@ -127,6 +132,19 @@ function cleanTools(v: unknown): ToolSettings {
   return t;
 }
 
+function cleanInputs(v: unknown): PromptInputs {
+  if (!isRecord(v) || !Array.isArray(v.columns) || !Array.isArray(v.rows)) return { columns: [], rows: [] };
+  const columns = v.columns.filter((c): c is string => typeof c === 'string');
+  const rows = v.rows.flatMap((r): string[][] =>
+    Array.isArray(r) ? [columns.map((_, i) => (typeof r[i] === 'string' ? (r[i] as string) : ''))] : [],
+  );
+  return { columns, rows };
+}
+
+function cleanLibraryRef(v: unknown): LibraryRef | null {
+  return isRecord(v) && typeof v.id === 'number' && typeof v.name === 'string' ? { id: v.id, name: v.name } : null;
+}
+
 export function loadLayout(): SavedLayout | null {
   const v = readJson(LAYOUT_KEY);
   if (!isRecord(v)) return null;
@@ -137,7 +155,14 @@ export function loadLayout(): SavedLayout | null {
         return [{ provider: p.provider, model: p.model, overrides: cleanOverrides(p.overrides), width }];
       })
     : [];
-  return { system: typeof v.system === 'string' ? v.system : '', shared: cleanParams(v.shared), panes, tools: cleanTools(v.tools) };
+  return {
+    system: typeof v.system === 'string' ? v.system : '',
+    shared: cleanParams(v.shared),
+    panes,
+    tools: cleanTools(v.tools),
+    inputs: cleanInputs(v.inputs),
+    libraryPrompt: cleanLibraryRef(v.libraryPrompt),
+  };
 }
 
 export function saveLayout(layout: SavedLayout): void {
