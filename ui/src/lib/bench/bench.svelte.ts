@@ -37,7 +37,12 @@ export class BenchSession {
   private runningId: number | null = null;
   private stopAsked = false;
 
-  constructor(readonly panes: BenchPane[]) {}
+  constructor(
+    readonly panes: BenchPane[],
+    initial: Partial<BenchSetup> = {},
+  ) {
+    this.setup = { ...DEFAULT_SETUP, ...initial };
+  }
 
   get expected(): number {
     return requestCount(this.panes.length, this.setup.inputs.length, this.setup.repetitions);
