@@ -5,7 +5,9 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use juxta_engine::bench::{self, export, prompt_set, BenchEvent, BenchPlan, BenchReport, PaneSummary, Percentiles};
+use juxta_engine::bench::{
+    self, export, prompt_set, BenchEvent, BenchPlan, BenchReport, PaneSummary, Percentiles,
+};
 use juxta_engine::run::{Runner, Timeouts};
 use tokio_util::sync::CancellationToken;
 
@@ -25,7 +27,9 @@ pub async fn run(args: BenchArgs) -> Result<u8, CliError> {
     let prompt = compare::read_prompt(&panes_args.prompt)?;
     let specs = spec::panes(panes_args, &catalog.presets, &prompt)?;
     let inputs = match &args.inputs {
-        Some(path) => prompt_set::load(path).map_err(|e| CliError::Usage(format!("bad --inputs: {e}")))?,
+        Some(path) => {
+            prompt_set::load(path).map_err(|e| CliError::Usage(format!("bad --inputs: {e}")))?
+        }
         None => Vec::new(),
     };
     let plan = BenchPlan {
@@ -37,8 +41,13 @@ pub async fn run(args: BenchArgs) -> Result<u8, CliError> {
     };
     let store = EnvThenKeychain::new();
     compare::check_keys(&store, &specs).await?;
-    let runner = Runner::with_tables(store, catalog.caps, catalog.prices, Timeouts::default().connect)
-        .map_err(|e| CliError::Failed(e.message))?;
+    let runner = Runner::with_tables(
+        store,
+        catalog.caps,
+        catalog.prices,
+        Timeouts::default().connect,
+    )
+    .map_err(|e| CliError::Failed(e.message))?;
 
     let cancel = CancellationToken::new();
     {
@@ -50,15 +59,26 @@ pub async fn run(args: BenchArgs) -> Result<u8, CliError> {
         });
     }
     // Checks the plan and fills every {{variable}} before anything is sent.
-    let mut handle = bench::start_bench(&runner, specs, plan, cancel.clone()).map_err(|e| CliError::Usage(e.to_string()))?;
+    let mut handle = bench::start_bench(&runner, specs, plan, cancel.clone())
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     let mut progress = Progress::new(std::io::stderr().is_terminal());
     while let Some(event) = handle.events.recv().await {
-        if let BenchEvent::Progress { done, failed, remaining, elapsed_ms, eta_ms } = event {
+        if let BenchEvent::Progress {
+            done,
+            failed,
+            remaining,
+            elapsed_ms,
+            eta_ms,
+        } = event
+        {
             progress.show(done, failed, remaining, elapsed_ms, eta_ms);
         }
     }
     progress.end();
-    let report = handle.join.await.map_err(|e| CliError::Failed(format!("the benchmark crashed: {e}")))?;
+    let report = handle
+        .join
+        .await
+        .map_err(|e| CliError::Failed(format!("the benchmark crashed: {e}")))?;
 
     if args.panes.json {
         println!("{}", export::to_json(&report));
@@ -73,19 +93,26 @@ pub async fn run(args: BenchArgs) -> Result<u8, CliError> {
     }
     if !args.panes.private {
         let name = args.name.clone().unwrap_or_else(|| default_name(&prompt));
-        let id = history::open()?.save_bench(&report, &name).map_err(|e| CliError::Failed(e.to_string()))?;
+        let id = history::open()?
+            .save_bench(&report, &name)
+            .map_err(|e| CliError::Failed(e.to_string()))?;
         eprintln!("juxta: benchmark saved to history as #{id}");
     }
     Ok(if report.stopped { 130 } else { 0 })
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
-    std::fs::write(path, text).map_err(|e| CliError::Failed(format!("could not write {}: {e}", path.display())))
+    std::fs::write(path, text)
+        .map_err(|e| CliError::Failed(format!("could not write {}: {e}", path.display())))
 }
 
 /// The prompt's first line, cut at 60 characters.
 fn default_name(prompt: &str) -> String {
-    let line = prompt.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let line = prompt
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
     if line.chars().count() > 60 {
         format!("{}…", line.chars().take(59).collect::<String>())
     } else {
@@ -103,10 +130,21 @@ struct Progress {
 
 impl Progress {
     fn new(tty: bool) -> Progress {
-        Progress { tty, last: None, line: String::new() }
+        Progress {
+            tty,
+            last: None,
+            line: String::new(),
+        }
     }
 
-    fn show(&mut self, done: u32, failed: u32, remaining: u32, elapsed_ms: f64, eta_ms: Option<f64>) {
+    fn show(
+        &mut self,
+        done: u32,
+        failed: u32,
+        remaining: u32,
+        elapsed_ms: f64,
+        eta_ms: Option<f64>,
+    ) {
         let eta = eta_ms.map_or_else(|| "?".to_string(), clock);
         let line = format!(
             "bench: {done} done, {failed} failed, {remaining} remaining · {} elapsed · ETA {eta}",
@@ -148,13 +186,32 @@ fn clock(ms: f64) -> String {
 /// The per-pane table, then one line per pane with failures by class.
 pub fn table(report: &BenchReport) -> String {
     let header = [
-        "pane", "runs", "ok", "err %", "ttft p50", "p95", "p99", "total p50", "p95", "p99", "tok/s p50", "$/run",
-        "$/1k", "subst %", "served",
+        "pane",
+        "runs",
+        "ok",
+        "err %",
+        "ttft p50",
+        "p95",
+        "p99",
+        "total p50",
+        "p95",
+        "p99",
+        "tok/s p50",
+        "$/run",
+        "$/1k",
+        "subst %",
+        "served",
     ];
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
     for (i, p) in report.panes.iter().enumerate() {
-        let pct = |q: &Option<Percentiles>, f: fn(&Percentiles) -> f64| q.as_ref().map_or("–".to_string(), |q| ms(f(q)));
-        let served: Vec<String> = p.served_models.iter().map(|(m, n)| format!("{m}×{n}")).collect();
+        let pct = |q: &Option<Percentiles>, f: fn(&Percentiles) -> f64| {
+            q.as_ref().map_or("–".to_string(), |q| ms(f(q)))
+        };
+        let served: Vec<String> = p
+            .served_models
+            .iter()
+            .map(|(m, n)| format!("{m}×{n}"))
+            .collect();
         rows.push(vec![
             format!("[{}] {}", i + 1, p.label),
             p.runs.to_string(),
@@ -166,16 +223,23 @@ pub fn table(report: &BenchReport) -> String {
             pct(&p.total, |q| q.p50),
             pct(&p.total, |q| q.p95),
             pct(&p.total, |q| q.p99),
-            p.tokens_per_s.as_ref().map_or("–".into(), |q| format!("{:.1}", q.p50)),
+            p.tokens_per_s
+                .as_ref()
+                .map_or("–".into(), |q| format!("{:.1}", q.p50)),
             p.cost_per_run.map_or("–".into(), |c| format!("{c:.6}")),
             p.cost_per_1000.map_or("–".into(), |c| format!("{c:.3}")),
             format!("{:.1}", p.substitution_rate * 100.0),
-            if served.is_empty() { "–".into() } else { served.join(", ") },
+            if served.is_empty() {
+                "–".into()
+            } else {
+                served.join(", ")
+            },
         ]);
     }
     let columns = header.len();
-    let widths: Vec<usize> =
-        (0..columns).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
     let mut out = String::new();
     for row in &rows {
         let cells: Vec<String> = row
@@ -205,7 +269,11 @@ pub fn table(report: &BenchReport) -> String {
     out.push_str(&format!(
         "{runs} runs in {}{}; times in ms from the request leaving (monotonic clock)\n",
         clock(report.elapsed_ms),
-        if report.stopped { ", stopped before the end (runs not started are left out)" } else { "" }
+        if report.stopped {
+            ", stopped before the end (runs not started are left out)"
+        } else {
+            ""
+        }
     ));
     out
 }
@@ -248,7 +316,10 @@ mod tests {
 
     #[test]
     fn names_and_clocks() {
-        assert_eq!(default_name("\n  Describe {{city}}\nmore"), "Describe {{city}}");
+        assert_eq!(
+            default_name("\n  Describe {{city}}\nmore"),
+            "Describe {{city}}"
+        );
         assert_eq!(default_name(&"x".repeat(80)).chars().count(), 60);
         assert_eq!(clock(1234.0), "1.2 s");
         assert_eq!(clock(65_000.0), "1:05");

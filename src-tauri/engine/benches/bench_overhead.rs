@@ -31,7 +31,10 @@ fn line(what: &str, values: &[f64]) {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(async {
         let mock = juxta_mock::MockServer::builder().start().await.expect("mock starts");
         let model = format!("normal@tokens=20,ttft={SCRIPTED_TTFT_MS}");

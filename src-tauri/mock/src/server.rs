@@ -46,7 +46,10 @@ impl OpenStream {
         let (now, max) = map.entry(model.to_string()).or_insert((0, 0));
         *now += 1;
         *max = (*max).max(*now);
-        OpenStream { streams: streams.clone(), model: model.to_string() }
+        OpenStream {
+            streams: streams.clone(),
+            model: model.to_string(),
+        }
     }
 }
 
@@ -353,10 +356,18 @@ async fn generate(
 
 /// `fail_every=N[,fail=SCENARIO]`: every Nth request for this exact model string (the Nth, the
 /// 2Nth, ...; counted over all protocols) plays SCENARIO (a fault; default `rate-limited`).
-fn scripted_fault(app: &App, model: &str, opts: &scenario::Opts) -> Result<Option<Scenario>, String> {
-    let Some(every) = opts.num("fail_every")? else { return Ok(None) };
+fn scripted_fault(
+    app: &App,
+    model: &str,
+    opts: &scenario::Opts,
+) -> Result<Option<Scenario>, String> {
+    let Some(every) = opts.num("fail_every")? else {
+        return Ok(None);
+    };
     if every == 0 {
-        return Err("juxta-mock: option `fail_every=0`: use 1 or more (1 fails every request)".into());
+        return Err(
+            "juxta-mock: option `fail_every=0`: use 1 or more (1 fails every request)".into(),
+        );
     }
     let name = opts.get("fail").unwrap_or("rate-limited");
     let fault = SCENARIOS
@@ -364,10 +375,18 @@ fn scripted_fault(app: &App, model: &str, opts: &scenario::Opts) -> Result<Optio
         .find(|(n, s, _)| *n == name && s.is_fault())
         .map(|(_, s, _)| *s)
         .ok_or_else(|| {
-            let faults: Vec<&str> = SCENARIOS.iter().filter(|(_, s, _)| s.is_fault()).map(|(n, _, _)| *n).collect();
-            format!("juxta-mock: option `fail={name}` is not a fault scenario: use one of {}", faults.join(", "))
+            let faults: Vec<&str> = SCENARIOS
+                .iter()
+                .filter(|(_, s, _)| s.is_fault())
+                .map(|(n, _, _)| *n)
+                .collect();
+            format!(
+                "juxta-mock: option `fail={name}` is not a fault scenario: use one of {}",
+                faults.join(", ")
+            )
         })?;
-    Ok((app.count_every(model) % every == 0).then_some(fault))
+    // (`checked_rem`, not `%`: `is_multiple_of` is newer than the workspace's rust-version.)
+    Ok((app.count_every(model).checked_rem(every) == Some(0)).then_some(fault))
 }
 
 fn stream_response(proto: Proto, seq: u64, body: Body) -> Response<Body> {

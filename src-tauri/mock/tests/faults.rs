@@ -870,30 +870,51 @@ async fn fail_every_fails_exactly_every_nth_request_of_that_model() {
     // Counted per model string over every protocol: alternate them.
     for i in 0..9 {
         let p = [P::OpenAi, P::Anthropic, P::GeminiSse][i % 3];
-        let r = request(&c, &s.base_url(), p, model, json!({})).send().await.expect("send");
+        let r = request(&c, &s.base_url(), p, model, json!({}))
+            .send()
+            .await
+            .expect("send");
         statuses.push(r.status().as_u16());
     }
     assert_eq!(statuses, [200, 200, 429, 200, 200, 429, 200, 200, 429]);
     // Another model string counts on its own, and `fail=` picks the fault.
     let mut statuses = Vec::new();
     for _ in 0..4 {
-        let r = request(&c, &s.base_url(), P::OpenAi, "echo@fail_every=2,fail=server-error", json!({}))
-            .send()
-            .await
-            .expect("send");
+        let r = request(
+            &c,
+            &s.base_url(),
+            P::OpenAi,
+            "echo@fail_every=2,fail=server-error",
+            json!({}),
+        )
+        .send()
+        .await
+        .expect("send");
         statuses.push(r.status().as_u16());
     }
     assert_eq!(statuses, [200, 500, 200, 500]);
     // In-stream faults work too: the 1st request of fail_every=1 is a 200 that errors inside.
-    let r = request(&c, &s.base_url(), P::OpenAi, "normal@fail_every=1,fail=stream-error", json!({}))
-        .send()
-        .await
-        .expect("send");
+    let r = request(
+        &c,
+        &s.base_url(),
+        P::OpenAi,
+        "normal@fail_every=1,fail=stream-error",
+        json!({}),
+    )
+    .send()
+    .await
+    .expect("send");
     assert_eq!(r.status(), 200);
     assert!(r.text().await.expect("body").contains("\"error\""));
     // Mistakes are 400s that say what to write.
-    for (model, says) in [("normal@fail_every=0", "fail_every=0"), ("normal@fail_every=2,fail=normal", "not a fault scenario")] {
-        let r = request(&c, &s.base_url(), P::OpenAi, model, json!({})).send().await.expect("send");
+    for (model, says) in [
+        ("normal@fail_every=0", "fail_every=0"),
+        ("normal@fail_every=2,fail=normal", "not a fault scenario"),
+    ] {
+        let r = request(&c, &s.base_url(), P::OpenAi, model, json!({}))
+            .send()
+            .await
+            .expect("send");
         assert_eq!(r.status(), 400, "{model}");
         assert!(r.text().await.expect("body").contains(says), "{model}");
     }
@@ -913,10 +934,20 @@ async fn open_streams_are_counted_per_model() {
     for h in sends {
         h.await.expect("joined");
     }
-    assert_eq!(s.max_open_streams(model), 3, "three streams were open at once");
+    assert_eq!(
+        s.max_open_streams(model),
+        3,
+        "three streams were open at once"
+    );
     // One after the other: never more than one open.
     for _ in 0..3 {
-        request(&c, &s.base_url(), P::OpenAi, "normal@tokens=2", json!({})).send().await.expect("send").text().await.expect("body");
+        request(&c, &s.base_url(), P::OpenAi, "normal@tokens=2", json!({}))
+            .send()
+            .await
+            .expect("send")
+            .text()
+            .await
+            .expect("body");
     }
     assert_eq!(s.max_open_streams("normal@tokens=2"), 1);
     assert_eq!(s.max_open_streams("never-asked"), 0);

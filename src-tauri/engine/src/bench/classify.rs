@@ -12,7 +12,11 @@ pub fn classify(report: &PaneReport) -> Option<ErrorClass> {
         return None;
     }
     // The last attempt got a success status: the failure came inside the answer's stream.
-    let streamed = report.attempts.last().and_then(|a| a.status).is_some_and(|s| (200..300).contains(&s));
+    let streamed = report
+        .attempts
+        .last()
+        .and_then(|a| a.status)
+        .is_some_and(|s| (200..300).contains(&s));
     Some(classify_error(error, streamed))
 }
 
@@ -43,54 +47,117 @@ mod tests {
     use crate::run::Attempt;
 
     fn err(kind: ErrorKind, status: Option<u16>) -> PaneError {
-        PaneError { kind, status, message: "x".into(), retryable: false }
+        PaneError {
+            kind,
+            status,
+            message: "x".into(),
+            retryable: false,
+        }
     }
 
     fn report(error: PaneError, last_status: Option<u16>) -> PaneReport {
         let mut r = PaneReport::new("p", "m");
-        r.attempts.push(Attempt { provider: "p".into(), model: "m".into(), status: last_status, error: None, waited_ms: 0 });
+        r.attempts.push(Attempt {
+            provider: "p".into(),
+            model: "m".into(),
+            status: last_status,
+            error: None,
+            waited_ms: 0,
+        });
         r.error = Some(error);
         r
     }
 
     #[test]
     fn rate_limits_and_quota() {
-        assert_eq!(classify_error(&err(ErrorKind::RateLimited, Some(429)), false), ErrorClass::RateLimited);
-        assert_eq!(classify_error(&err(ErrorKind::Quota, Some(402)), false), ErrorClass::RateLimited);
+        assert_eq!(
+            classify_error(&err(ErrorKind::RateLimited, Some(429)), false),
+            ErrorClass::RateLimited
+        );
+        assert_eq!(
+            classify_error(&err(ErrorKind::Quota, Some(402)), false),
+            ErrorClass::RateLimited
+        );
         // OpenAI's insufficient_quota is a 429 with kind Quota; Anthropic's credit balance a 400.
-        assert_eq!(classify_error(&err(ErrorKind::Quota, Some(429)), false), ErrorClass::RateLimited);
-        assert_eq!(classify_error(&err(ErrorKind::Quota, Some(400)), false), ErrorClass::RateLimited);
+        assert_eq!(
+            classify_error(&err(ErrorKind::Quota, Some(429)), false),
+            ErrorClass::RateLimited
+        );
+        assert_eq!(
+            classify_error(&err(ErrorKind::Quota, Some(400)), false),
+            ErrorClass::RateLimited
+        );
     }
 
     #[test]
     fn server_errors_overloaded_and_gateway_pages() {
-        assert_eq!(classify_error(&err(ErrorKind::Server, Some(500)), false), ErrorClass::Server);
-        assert_eq!(classify_error(&err(ErrorKind::Overloaded, Some(529)), false), ErrorClass::Server);
-        assert_eq!(classify_error(&err(ErrorKind::Server, Some(503)), false), ErrorClass::Server);
+        assert_eq!(
+            classify_error(&err(ErrorKind::Server, Some(500)), false),
+            ErrorClass::Server
+        );
+        assert_eq!(
+            classify_error(&err(ErrorKind::Overloaded, Some(529)), false),
+            ErrorClass::Server
+        );
+        assert_eq!(
+            classify_error(&err(ErrorKind::Server, Some(503)), false),
+            ErrorClass::Server
+        );
         // An HTML 502 from a proxy, whatever kind the parser gave it.
-        assert_eq!(classify_error(&err(ErrorKind::Malformed, Some(502)), false), ErrorClass::Server);
-        assert_eq!(classify_error(&err(ErrorKind::Overloaded, None), false), ErrorClass::Server);
+        assert_eq!(
+            classify_error(&err(ErrorKind::Malformed, Some(502)), false),
+            ErrorClass::Server
+        );
+        assert_eq!(
+            classify_error(&err(ErrorKind::Overloaded, None), false),
+            ErrorClass::Server
+        );
     }
 
     #[test]
     fn every_timeout() {
-        for e in [err(ErrorKind::Timeout, None), err(ErrorKind::Timeout, Some(408)), err(ErrorKind::Other, Some(408))] {
+        for e in [
+            err(ErrorKind::Timeout, None),
+            err(ErrorKind::Timeout, Some(408)),
+            err(ErrorKind::Other, Some(408)),
+        ] {
             assert_eq!(classify_error(&e, false), ErrorClass::Timeout, "{e:?}");
         }
         // The idle timeout fires mid-answer: still a timeout.
-        assert_eq!(classify_error(&err(ErrorKind::Timeout, None), true), ErrorClass::Timeout);
+        assert_eq!(
+            classify_error(&err(ErrorKind::Timeout, None), true),
+            ErrorClass::Timeout
+        );
     }
 
     #[test]
     fn failures_inside_a_200_stream() {
-        assert_eq!(classify_error(&err(ErrorKind::Stream, None), true), ErrorClass::InStream);
-        assert_eq!(classify_error(&err(ErrorKind::Truncated, None), true), ErrorClass::InStream);
-        assert_eq!(classify_error(&err(ErrorKind::Connection, None), true), ErrorClass::InStream);
-        assert_eq!(classify_error(&err(ErrorKind::Malformed, None), true), ErrorClass::InStream);
+        assert_eq!(
+            classify_error(&err(ErrorKind::Stream, None), true),
+            ErrorClass::InStream
+        );
+        assert_eq!(
+            classify_error(&err(ErrorKind::Truncated, None), true),
+            ErrorClass::InStream
+        );
+        assert_eq!(
+            classify_error(&err(ErrorKind::Connection, None), true),
+            ErrorClass::InStream
+        );
+        assert_eq!(
+            classify_error(&err(ErrorKind::Malformed, None), true),
+            ErrorClass::InStream
+        );
         // Anthropic's overloaded_error event mid-answer counts where it happened.
-        assert_eq!(classify_error(&err(ErrorKind::Overloaded, None), true), ErrorClass::InStream);
+        assert_eq!(
+            classify_error(&err(ErrorKind::Overloaded, None), true),
+            ErrorClass::InStream
+        );
         // No connection at all is not an in-stream failure.
-        assert_eq!(classify_error(&err(ErrorKind::Connection, None), false), ErrorClass::Other);
+        assert_eq!(
+            classify_error(&err(ErrorKind::Connection, None), false),
+            ErrorClass::Other
+        );
     }
 
     #[test]
@@ -104,15 +171,25 @@ mod tests {
             (ErrorKind::ContentFilter, None),
             (ErrorKind::Other, None),
         ] {
-            assert_eq!(classify_error(&err(kind, status), false), ErrorClass::Other, "{kind:?}");
+            assert_eq!(
+                classify_error(&err(kind, status), false),
+                ErrorClass::Other,
+                "{kind:?}"
+            );
         }
     }
 
     #[test]
     fn reports_use_the_last_attempt_and_stops_are_not_errors() {
-        let dropped = report(PaneError::from(&ProviderError::new(ErrorKind::Connection, "dropped")), Some(200));
+        let dropped = report(
+            PaneError::from(&ProviderError::new(ErrorKind::Connection, "dropped")),
+            Some(200),
+        );
         assert_eq!(classify(&dropped), Some(ErrorClass::InStream));
-        let refused = report(PaneError::from(&ProviderError::new(ErrorKind::Connection, "refused")), None);
+        let refused = report(
+            PaneError::from(&ProviderError::new(ErrorKind::Connection, "refused")),
+            None,
+        );
         assert_eq!(classify(&refused), Some(ErrorClass::Other));
         let stopped = report(PaneError::from(&ProviderError::cancelled()), Some(200));
         assert_eq!(classify(&stopped), None);

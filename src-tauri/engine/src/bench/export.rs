@@ -39,7 +39,11 @@ pub fn to_csv(report: &BenchReport) -> String {
     // Writing to memory cannot fail, and every row has the header's length.
     let _ = w.write_record(CSV_COLUMNS);
     for (seq, run) in report.runs.iter().enumerate() {
-        let label = report.panes.get(run.pane).map(|p| p.label.clone()).unwrap_or_default();
+        let label = report
+            .panes
+            .get(run.pane)
+            .map(|p| p.label.clone())
+            .unwrap_or_default();
         let _ = w.write_record([
             seq.to_string(),
             run.pane.to_string(),
@@ -62,7 +66,9 @@ pub fn to_csv(report: &BenchReport) -> String {
             run.text.clone(),
         ]);
     }
-    w.into_inner().map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
+    w.into_inner()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default()
 }
 
 /// Milliseconds to the microsecond.
@@ -102,11 +108,29 @@ mod tests {
         let runs = vec![a, b];
         let panes = (0..2)
             .map(|pane| {
-                summarize(&PaneInfo { pane, label: format!("p{pane}/m"), provider: format!("p{pane}"), model: "m".into() }, &runs)
+                summarize(
+                    &PaneInfo {
+                        pane,
+                        label: format!("p{pane}/m"),
+                        provider: format!("p{pane}"),
+                        model: "m".into(),
+                    },
+                    &runs,
+                )
             })
             .collect();
         let inputs = vec![BTreeMap::from([("x".to_string(), "1".to_string())]); 2];
-        BenchReport { started_at: 1_700_000_000_000, elapsed_ms: 999.5, plan: BenchPlan { inputs, ..Default::default() }, stopped: false, panes, runs }
+        BenchReport {
+            started_at: 1_700_000_000_000,
+            elapsed_ms: 999.5,
+            plan: BenchPlan {
+                inputs,
+                ..Default::default()
+            },
+            stopped: false,
+            panes,
+            runs,
+        }
     }
 
     #[test]
@@ -117,7 +141,9 @@ mod tests {
         let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 2);
         let col = |row: &csv::StringRecord, name: &str| {
-            row.get(CSV_COLUMNS.iter().position(|c| *c == name).unwrap()).unwrap().to_string()
+            row.get(CSV_COLUMNS.iter().position(|c| *c == name).unwrap())
+                .unwrap()
+                .to_string()
         };
         let (a, b) = (&rows[0], &rows[1]);
         assert_eq!(col(a, "seq"), "0");

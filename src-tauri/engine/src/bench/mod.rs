@@ -20,7 +20,9 @@ mod types;
 
 pub use runner::{start_bench, BenchHandle};
 pub use stats::Percentiles;
-pub use types::{BenchEvent, BenchPlan, BenchReport, BenchRun, ErrorClass, ErrorCounts, PaneSummary};
+pub use types::{
+    BenchEvent, BenchPlan, BenchReport, BenchRun, ErrorClass, ErrorCounts, PaneSummary,
+};
 
 /// Why a benchmark could not start. Every message says what to change.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -14,13 +14,24 @@ pub type Row = BTreeMap<String, String>;
 /// Read a `.jsonl`/`.ndjson` or `.csv` file.
 pub fn load(path: &Path) -> Result<Vec<Row>, BenchError> {
     let shown = path.display().to_string();
-    let fail = |line, message: String| BenchError::PromptSet { path: shown.clone(), line, message };
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    let text = std::fs::read_to_string(path).map_err(|e| fail(0, format!("could not read the prompt set: {e}")))?;
+    let fail = |line, message: String| BenchError::PromptSet {
+        path: shown.clone(),
+        line,
+        message,
+    };
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| fail(0, format!("could not read the prompt set: {e}")))?;
     let rows = match ext.as_deref() {
         Some("jsonl" | "ndjson") => parse_jsonl(&text),
         Some("csv") => parse_csv(&text),
-        _ => Err((0, "a prompt set is a .jsonl or .csv file: rename it, or convert it".to_string())),
+        _ => Err((
+            0,
+            "a prompt set is a .jsonl or .csv file: rename it, or convert it".to_string(),
+        )),
     };
     rows.map_err(|(line, message)| fail(line, message))
 }
@@ -34,10 +45,17 @@ pub fn parse_jsonl(text: &str) -> Result<Vec<Row>, (usize, String)> {
         if line.is_empty() {
             continue;
         }
-        let value: Value =
-            serde_json::from_str(line).map_err(|e| (line_no, format!("not valid JSON ({e}); write one object per line")))?;
+        let value: Value = serde_json::from_str(line).map_err(|e| {
+            (
+                line_no,
+                format!("not valid JSON ({e}); write one object per line"),
+            )
+        })?;
         let Value::Object(map) = value else {
-            return Err((line_no, "not a JSON object; write one object per line, e.g. {\"city\": \"Lyon\"}".into()));
+            return Err((
+                line_no,
+                "not a JSON object; write one object per line, e.g. {\"city\": \"Lyon\"}".into(),
+            ));
         };
         rows.push(map.into_iter().map(|(k, v)| (k, stringify(v))).collect());
     }
@@ -57,11 +75,22 @@ fn stringify(v: Value) -> String {
 
 /// CSV rows under a header row; `Err((line, why))` with a 1-based line.
 pub fn parse_csv(text: &str) -> Result<Vec<Row>, (usize, String)> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
     let line_of = |e: &csv::Error| e.position().map_or(0, |p| p.line() as usize);
-    let headers = reader.headers().map_err(|e| (line_of(&e).max(1), format!("bad header row: {e}")))?.clone();
+    let headers = reader
+        .headers()
+        .map_err(|e| (line_of(&e).max(1), format!("bad header row: {e}")))?
+        .clone();
     if let Some(i) = headers.iter().position(|h| h.trim().is_empty()) {
-        return Err((1, format!("column {} of the header row has no name; name every column", i + 1)));
+        return Err((
+            1,
+            format!(
+                "column {} of the header row has no name; name every column",
+                i + 1
+            ),
+        ));
     }
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -74,7 +103,13 @@ pub fn parse_csv(text: &str) -> Result<Vec<Row>, (usize, String)> {
             };
             (line_of(&e), why)
         })?;
-        rows.push(headers.iter().map(|h| h.trim().to_string()).zip(record.iter().map(str::to_string)).collect());
+        rows.push(
+            headers
+                .iter()
+                .map(|h| h.trim().to_string())
+                .zip(record.iter().map(str::to_string))
+                .collect(),
+        );
     }
     if rows.is_empty() {
         return Err((0, "the prompt set has no rows under its header".into()));
@@ -110,7 +145,8 @@ mod tests {
 
     #[test]
     fn csv_rows_under_the_header() {
-        let rows = parse_csv("city,question\nLyon,\"What, exactly?\"\nOslo,\"multi\nline\"\n").unwrap();
+        let rows =
+            parse_csv("city,question\nLyon,\"What, exactly?\"\nOslo,\"multi\nline\"\n").unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0]["question"], "What, exactly?");
         assert_eq!(rows[1]["city"], "Oslo");
@@ -140,6 +176,9 @@ mod tests {
         std::fs::write(&bad, "{}\nnope\n").unwrap();
         let e = load(&bad).unwrap_err().to_string();
         assert!(e.contains("bad.jsonl line 2"), "{e}");
-        assert!(load(&dir.path().join("missing.csv")).unwrap_err().to_string().contains("could not read"));
+        assert!(load(&dir.path().join("missing.csv"))
+            .unwrap_err()
+            .to_string()
+            .contains("could not read"));
     }
 }

@@ -82,19 +82,28 @@ fn check_plan(plan: &BenchPlan, panes: usize) -> Result<(), BenchError> {
     }
     if let Some(rps) = plan.rps {
         if !(rps.is_finite() && rps > 0.0) {
-            return bad("requests per second must be a positive number (leave it out for no pacing)");
+            return bad(
+                "requests per second must be a positive number (leave it out for no pacing)",
+            );
         }
     }
     Ok(())
 }
 
+/// A prompt-set row to fill the panes with: its index and values (None, None without inputs).
+type RowRef<'a> = (Option<usize>, Option<&'a BTreeMap<String, String>>);
+
 /// Every job, interleaved (rep, then input, then pane) so that every pane progresses evenly
 /// and a stop leaves comparable samples.
 fn expand(panes: &[PaneSpec], plan: &BenchPlan) -> Result<Vec<Job>, BenchError> {
-    let rows: Vec<(Option<usize>, Option<&BTreeMap<String, String>>)> = if plan.inputs.is_empty() {
+    let rows: Vec<RowRef<'_>> = if plan.inputs.is_empty() {
         vec![(None, None)]
     } else {
-        plan.inputs.iter().enumerate().map(|(i, r)| (Some(i), Some(r))).collect()
+        plan.inputs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (Some(i), Some(r)))
+            .collect()
     };
     let empty = BTreeMap::new();
     // filled[pane][row]
@@ -102,8 +111,12 @@ fn expand(panes: &[PaneSpec], plan: &BenchPlan) -> Result<Vec<Job>, BenchError> 
     for spec in panes {
         let mut per_row = Vec::with_capacity(rows.len());
         for (index, values) in &rows {
-            let mut spec = fill(spec, values.unwrap_or(&empty))
-                .map_err(|name| BenchError::UnknownVariable { name, row: index.map_or(0, |i| i + 1) })?;
+            let mut spec = fill(spec, values.unwrap_or(&empty)).map_err(|name| {
+                BenchError::UnknownVariable {
+                    name,
+                    row: index.map_or(0, |i| i + 1),
+                }
+            })?;
             if let Some(n) = plan.retries {
                 spec.policy.max_retries = n;
             }
@@ -115,7 +128,12 @@ fn expand(panes: &[PaneSpec], plan: &BenchPlan) -> Result<Vec<Job>, BenchError> 
     for rep in 0..plan.repetitions {
         for (r, (input, _)) in rows.iter().enumerate() {
             for (pane, per_row) in filled.iter().enumerate() {
-                jobs.push(Job { pane, input: *input, rep, spec: per_row[r].clone() });
+                jobs.push(Job {
+                    pane,
+                    input: *input,
+                    rep,
+                    spec: per_row[r].clone(),
+                });
             }
         }
     }
@@ -131,7 +149,9 @@ fn fill(spec: &PaneSpec, values: &BTreeMap<String, String>) -> Result<PaneSpec, 
     }
     for message in &mut req.messages {
         let text = match message {
-            Message::User { content } | Message::Assistant { content, .. } | Message::Tool { content, .. } => content,
+            Message::User { content }
+            | Message::Assistant { content, .. }
+            | Message::Tool { content, .. } => content,
         };
         *text = template::render(text, values)?;
     }
@@ -170,7 +190,13 @@ async fn drive(
         tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
         Mutex::new(tick)
     });
-    let shared = Arc::new(Shared { runner, cancel: cancel.clone(), slots, pacer, start });
+    let shared = Arc::new(Shared {
+        runner,
+        cancel: cancel.clone(),
+        slots,
+        pacer,
+        start,
+    });
     let total = jobs.len() as u32;
     let mut set = JoinSet::new();
     for job in jobs {
@@ -208,7 +234,9 @@ async fn drive(
         panes,
         runs,
     };
-    let _ = tx.send(BenchEvent::Finished { report: report.clone() });
+    let _ = tx.send(BenchEvent::Finished {
+        report: report.clone(),
+    });
     report
 }
 
@@ -216,7 +244,13 @@ async fn drive(
 fn progress(done: u32, failed: u32, total: u32, elapsed: Duration) -> BenchEvent {
     let remaining = total.saturating_sub(done);
     let eta_ms = (done > 0).then(|| ms(elapsed) / f64::from(done) * f64::from(remaining));
-    BenchEvent::Progress { done, failed, remaining, elapsed_ms: ms(elapsed), eta_ms }
+    BenchEvent::Progress {
+        done,
+        failed,
+        remaining,
+        elapsed_ms: ms(elapsed),
+        eta_ms,
+    }
 }
 
 /// Wait for a slot on the job's provider and for the pacer, then run it. None when the bench
@@ -240,7 +274,9 @@ async fn run_job(shared: Arc<Shared>, job: Job) -> Option<BenchRun> {
         return None;
     }
     let sent = shared.start.elapsed();
-    let handle = shared.runner.start_pane((*job.spec).clone(), cancel.child_token());
+    let handle = shared
+        .runner
+        .start_pane((*job.spec).clone(), cancel.child_token());
     // Nobody reads the live events: the report has everything kept (and the pane skips copies).
     drop(handle.events);
     let report = handle.join.await.ok()?;
@@ -252,7 +288,10 @@ async fn run_job(shared: Arc<Shared>, job: Job) -> Option<BenchRun> {
 /// The kept part of a pane's report (not its raw events, mapping or attempts).
 fn to_run(job: &Job, started_ms: f64, report: PaneReport) -> BenchRun {
     let stopped = report.finish_reason == Some(FinishReason::Cancelled)
-        || report.error.as_ref().is_some_and(|e| e.kind == crate::ErrorKind::Cancelled);
+        || report
+            .error
+            .as_ref()
+            .is_some_and(|e| e.kind == crate::ErrorKind::Cancelled);
     let error_class = if stopped { None } else { classify(&report) };
     BenchRun {
         pane: job.pane,
@@ -280,7 +319,9 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn unix_ms() -> i64 {
-    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
     i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
 }
 
@@ -293,28 +334,64 @@ mod tests {
     use crate::Protocol;
 
     fn pane(provider: &str, prompt: &str) -> PaneSpec {
-        let target = Target { endpoint: Preset::custom(provider, Protocol::OpenAiChat, "http://127.0.0.1:9/v1"), model: "m".into() };
+        let target = Target {
+            endpoint: Preset::custom(provider, Protocol::OpenAiChat, "http://127.0.0.1:9/v1"),
+            model: "m".into(),
+        };
         let mut req = ChatRequest::new("m", prompt);
         req.system = Some("You answer about {{city}}.".into());
         PaneSpec::new(target, req)
     }
 
     fn rows(cities: &[&str]) -> Vec<BTreeMap<String, String>> {
-        cities.iter().map(|c| BTreeMap::from([("city".to_string(), c.to_string())])).collect()
+        cities
+            .iter()
+            .map(|c| BTreeMap::from([("city".to_string(), c.to_string())]))
+            .collect()
     }
 
     #[test]
     fn jobs_interleave_and_fill_every_text() {
-        let plan = BenchPlan { repetitions: 2, inputs: rows(&["Lyon", "Oslo"]), retries: Some(0), ..Default::default() };
-        let jobs = expand(&[pane("a", "Tell me about {{ city }}"), pane("b", "{{city}}?")], &plan).unwrap();
+        let plan = BenchPlan {
+            repetitions: 2,
+            inputs: rows(&["Lyon", "Oslo"]),
+            retries: Some(0),
+            ..Default::default()
+        };
+        let jobs = expand(
+            &[
+                pane("a", "Tell me about {{ city }}"),
+                pane("b", "{{city}}?"),
+            ],
+            &plan,
+        )
+        .unwrap();
         assert_eq!(jobs.len(), 8);
-        let order: Vec<(usize, Option<usize>, u32)> = jobs.iter().map(|j| (j.pane, j.input, j.rep)).collect();
-        assert_eq!(&order[..4], [(0, Some(0), 0), (1, Some(0), 0), (0, Some(1), 0), (1, Some(1), 0)]);
+        let order: Vec<(usize, Option<usize>, u32)> =
+            jobs.iter().map(|j| (j.pane, j.input, j.rep)).collect();
+        assert_eq!(
+            &order[..4],
+            [
+                (0, Some(0), 0),
+                (1, Some(0), 0),
+                (0, Some(1), 0),
+                (1, Some(1), 0)
+            ]
+        );
         assert_eq!(order[4], (0, Some(0), 1));
         let j = &jobs[2];
-        assert_eq!(j.spec.request.messages, vec![Message::user("Tell me about Oslo")]);
-        assert_eq!(j.spec.request.system.as_deref(), Some("You answer about Oslo."));
-        assert_eq!(j.spec.policy.max_retries, 0, "the plan's retries override the pane's policy");
+        assert_eq!(
+            j.spec.request.messages,
+            vec![Message::user("Tell me about Oslo")]
+        );
+        assert_eq!(
+            j.spec.request.system.as_deref(),
+            Some("You answer about Oslo.")
+        );
+        assert_eq!(
+            j.spec.policy.max_retries, 0,
+            "the plan's retries override the pane's policy"
+        );
     }
 
     #[test]
@@ -322,12 +399,29 @@ mod tests {
         let mut inputs = rows(&["Lyon", "Oslo"]);
         inputs[1].remove("city");
         inputs[1].insert("town".into(), "Oslo".into());
-        let plan = BenchPlan { inputs, ..Default::default() };
+        let plan = BenchPlan {
+            inputs,
+            ..Default::default()
+        };
         let e = expand(&[pane("a", "{{city}}")], &plan).err().unwrap();
-        assert_eq!(e, BenchError::UnknownVariable { name: "city".into(), row: 2 });
+        assert_eq!(
+            e,
+            BenchError::UnknownVariable {
+                name: "city".into(),
+                row: 2
+            }
+        );
         assert!(e.to_string().contains("input row 2 has no `city`"), "{e}");
-        let e = expand(&[pane("a", "{{city}}")], &BenchPlan::default()).err().unwrap();
-        assert_eq!(e, BenchError::UnknownVariable { name: "city".into(), row: 0 });
+        let e = expand(&[pane("a", "{{city}}")], &BenchPlan::default())
+            .err()
+            .unwrap();
+        assert_eq!(
+            e,
+            BenchError::UnknownVariable {
+                name: "city".into(),
+                row: 0
+            }
+        );
         assert!(e.to_string().contains("no prompt set was given"), "{e}");
     }
 
@@ -336,10 +430,38 @@ mod tests {
         let ok = BenchPlan::default();
         assert!(check_plan(&ok, 1).is_ok());
         for (plan, panes, says) in [
-            (BenchPlan { repetitions: 0, ..ok.clone() }, 1, "repetitions"),
-            (BenchPlan { concurrency: 0, ..ok.clone() }, 1, "concurrency"),
-            (BenchPlan { rps: Some(0.0), ..ok.clone() }, 1, "per second"),
-            (BenchPlan { rps: Some(f64::NAN), ..ok.clone() }, 1, "per second"),
+            (
+                BenchPlan {
+                    repetitions: 0,
+                    ..ok.clone()
+                },
+                1,
+                "repetitions",
+            ),
+            (
+                BenchPlan {
+                    concurrency: 0,
+                    ..ok.clone()
+                },
+                1,
+                "concurrency",
+            ),
+            (
+                BenchPlan {
+                    rps: Some(0.0),
+                    ..ok.clone()
+                },
+                1,
+                "per second",
+            ),
+            (
+                BenchPlan {
+                    rps: Some(f64::NAN),
+                    ..ok.clone()
+                },
+                1,
+                "per second",
+            ),
             (ok.clone(), 0, "no panes"),
         ] {
             let e = check_plan(&plan, panes).unwrap_err().to_string();
@@ -349,11 +471,20 @@ mod tests {
 
     #[test]
     fn eta_follows_the_mean_pace() {
-        let BenchEvent::Progress { done, remaining, eta_ms, .. } = progress(4, 1, 10, Duration::from_millis(2000)) else {
+        let BenchEvent::Progress {
+            done,
+            remaining,
+            eta_ms,
+            ..
+        } = progress(4, 1, 10, Duration::from_millis(2000))
+        else {
             unreachable!()
         };
         assert_eq!((done, remaining), (4, 6));
         assert_eq!(eta_ms, Some(3000.0));
-        assert!(matches!(progress(0, 0, 10, Duration::from_secs(1)), BenchEvent::Progress { eta_ms: None, .. }));
+        assert!(matches!(
+            progress(0, 0, 10, Duration::from_secs(1)),
+            BenchEvent::Progress { eta_ms: None, .. }
+        ));
     }
 }

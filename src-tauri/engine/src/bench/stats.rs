@@ -87,7 +87,10 @@ mod tests {
     #[test]
     fn one_value_is_every_percentile() {
         let p = Percentiles::of(&[42.0]).unwrap();
-        assert_eq!((p.n, p.min, p.p50, p.p95, p.p99, p.max, p.mean), (1, 42.0, 42.0, 42.0, 42.0, 42.0, 42.0));
+        assert_eq!(
+            (p.n, p.min, p.p50, p.p95, p.p99, p.max, p.mean),
+            (1, 42.0, 42.0, 42.0, 42.0, 42.0, 42.0)
+        );
     }
 
     #[test]

@@ -23,7 +23,11 @@ pub fn summarize(info: &PaneInfo, runs: &[BenchRun]) -> PaneSummary {
     let failed = count(&|r| !r.ok && !r.stopped);
     let ended = mine.len() as u32 - stopped;
     let mut errors = ErrorCounts::default();
-    for class in mine.iter().filter(|r| !r.ok && !r.stopped).filter_map(|r| r.error_class) {
+    for class in mine
+        .iter()
+        .filter(|r| !r.ok && !r.stopped)
+        .filter_map(|r| r.error_class)
+    {
         errors.add(class);
     }
     let of_ok = |f: &dyn Fn(&BenchRun) -> Option<f64>| {
@@ -96,7 +100,12 @@ pub(crate) mod tests {
     }
 
     fn info(pane: usize) -> PaneInfo {
-        PaneInfo { pane, label: "p/m".into(), provider: "p".into(), model: "m".into() }
+        PaneInfo {
+            pane,
+            label: "p/m".into(),
+            provider: "p".into(),
+            model: "m".into(),
+        }
     }
 
     #[test]
@@ -129,19 +138,33 @@ pub(crate) mod tests {
         let s = summarize(&info(0), &runs);
         assert_eq!((s.runs, s.ok, s.failed, s.stopped), (7, 4, 2, 1));
         assert!((s.error_rate - 2.0 / 6.0).abs() < 1e-12);
-        assert_eq!(s.errors, ErrorCounts { rate_limited: 1, timeout: 1, ..Default::default() });
+        assert_eq!(
+            s.errors,
+            ErrorCounts {
+                rate_limited: 1,
+                timeout: 1,
+                ..Default::default()
+            }
+        );
         assert_eq!(s.retries, 3);
         let ttft = s.ttft.unwrap();
         // [100, 200, 300, 400]: h = 1.5 -> 250; p95 h = 2.85 -> 385; p99 h = 2.97 -> 397.
         assert_eq!((ttft.n, ttft.min, ttft.max), (4, 100.0, 400.0));
-        assert!((ttft.p50 - 250.0).abs() < 1e-9 && (ttft.p95 - 385.0).abs() < 1e-9 && (ttft.p99 - 397.0).abs() < 1e-9);
+        assert!(
+            (ttft.p50 - 250.0).abs() < 1e-9
+                && (ttft.p95 - 385.0).abs() < 1e-9
+                && (ttft.p99 - 397.0).abs() < 1e-9
+        );
         assert!((s.total.unwrap().p50 - 2500.0).abs() < 1e-9);
         assert!((s.tokens_per_s.unwrap().mean - 25.0).abs() < 1e-9);
         // Cost: (4 × 0.001 + 0.004) / 5 runs with a known cost.
         assert!((s.cost_per_run.unwrap() - 0.0016).abs() < 1e-12);
         assert!((s.cost_per_1000.unwrap() - 1.6).abs() < 1e-9);
         assert!((s.substitution_rate - 0.25).abs() < 1e-12);
-        assert_eq!(s.served_models, BTreeMap::from([("m".to_string(), 3), ("mini".to_string(), 1)]));
+        assert_eq!(
+            s.served_models,
+            BTreeMap::from([("m".to_string(), 3), ("mini".to_string(), 1)])
+        );
     }
 
     #[test]

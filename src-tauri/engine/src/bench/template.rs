@@ -13,7 +13,9 @@ struct Placeholder<'a> {
 
 fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_alphanumeric() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
@@ -22,10 +24,16 @@ fn placeholders(text: &str) -> Vec<Placeholder<'_>> {
     let mut from = 0;
     while let Some(open) = text[from..].find("{{").map(|i| from + i) {
         let inner_start = open + 2;
-        let Some(close) = text[inner_start..].find("}}").map(|i| inner_start + i) else { break };
+        let Some(close) = text[inner_start..].find("}}").map(|i| inner_start + i) else {
+            break;
+        };
         let name = text[inner_start..close].trim();
         if is_name(name) {
-            out.push(Placeholder { start: open, end: close + 2, name });
+            out.push(Placeholder {
+                start: open,
+                end: close + 2,
+                name,
+            });
             from = close + 2;
         } else {
             // Not a placeholder: look again from the next brace (`{{{x}}` holds `{{x}}`).
@@ -66,13 +74,19 @@ mod tests {
     use super::*;
 
     fn vals(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn substitutes_with_and_without_spaces() {
         let v = vals(&[("city", "Lyon"), ("n", "3")]);
-        assert_eq!(render("Name {{n}} sights in {{ city }}, {{city}}!", &v).unwrap(), "Name 3 sights in Lyon, Lyon!");
+        assert_eq!(
+            render("Name {{n}} sights in {{ city }}, {{city}}!", &v).unwrap(),
+            "Name 3 sights in Lyon, Lyon!"
+        );
         assert_eq!(variables("{{ city }} {{n}} {{city}}"), ["city", "n"]);
     }
 
@@ -84,14 +98,20 @@ mod tests {
 
     #[test]
     fn an_unknown_variable_is_named() {
-        assert_eq!(render("hi {{who}} and {{ other }}", &vals(&[("who", "x")])), Err("other".into()));
+        assert_eq!(
+            render("hi {{who}} and {{ other }}", &vals(&[("who", "x")])),
+            Err("other".into())
+        );
     }
 
     #[test]
     fn other_double_braces_are_left_alone() {
         let text = "{{ }} {{#each items}} {\"a\": {\"b\": 1}} {{{x}}} {{";
         assert_eq!(variables(text), ["x"]);
-        assert_eq!(render(text, &vals(&[("x", "X")])).unwrap(), "{{ }} {{#each items}} {\"a\": {\"b\": 1}} {X} {{");
+        assert_eq!(
+            render(text, &vals(&[("x", "X")])).unwrap(),
+            "{{ }} {{#each items}} {\"a\": {\"b\": 1}} {X} {{"
+        );
         assert!(variables("no placeholders").is_empty());
         assert_eq!(variables("{{été}} {{a.b-c_d}}"), ["été", "a.b-c_d"]);
     }

@@ -28,7 +28,13 @@ pub struct BenchPlan {
 
 impl Default for BenchPlan {
     fn default() -> Self {
-        BenchPlan { repetitions: 10, concurrency: 4, rps: None, inputs: Vec::new(), retries: None }
+        BenchPlan {
+            repetitions: 10,
+            concurrency: 4,
+            rps: None,
+            inputs: Vec::new(),
+            retries: None,
+        }
     }
 }
 
@@ -62,9 +68,15 @@ impl ErrorClass {
     }
 
     pub fn parse(s: &str) -> Option<ErrorClass> {
-        [ErrorClass::RateLimited, ErrorClass::Server, ErrorClass::Timeout, ErrorClass::InStream, ErrorClass::Other]
-            .into_iter()
-            .find(|c| c.as_str() == s)
+        [
+            ErrorClass::RateLimited,
+            ErrorClass::Server,
+            ErrorClass::Timeout,
+            ErrorClass::InStream,
+            ErrorClass::Other,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
     }
 }
 
@@ -185,7 +197,17 @@ pub struct BenchReport {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum BenchEvent {
     /// `remaining` counts runs not finished yet (in flight or queued).
-    Progress { done: u32, failed: u32, remaining: u32, elapsed_ms: f64, eta_ms: Option<f64> },
-    Run { run: BenchRun },
-    Finished { report: BenchReport },
+    Progress {
+        done: u32,
+        failed: u32,
+        remaining: u32,
+        elapsed_ms: f64,
+        eta_ms: Option<f64>,
+    },
+    Run {
+        run: BenchRun,
+    },
+    Finished {
+        report: BenchReport,
+    },
 }

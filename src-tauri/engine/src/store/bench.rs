@@ -25,11 +25,16 @@ pub struct BenchListItem {
 }
 
 fn json<T: Serialize>(v: &T) -> Result<String, StoreError> {
-    serde_json::to_string(v).map_err(|e| StoreError::Write(format!("could not encode the benchmark: {e}")))
+    serde_json::to_string(v)
+        .map_err(|e| StoreError::Write(format!("could not encode the benchmark: {e}")))
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(what: &str, id: i64, text: &str) -> Result<T, StoreError> {
-    serde_json::from_str(text).map_err(|e| StoreError::Invalid(format!("benchmark {id}: its {what} could not be read ({e})")))
+    serde_json::from_str(text).map_err(|e| {
+        StoreError::Invalid(format!(
+            "benchmark {id}: its {what} could not be read ({e})"
+        ))
+    })
 }
 
 impl Store {
@@ -76,7 +81,16 @@ impl Store {
             let (id, name, created_at, summary, stopped, elapsed_ms, runs, failed) = row?;
             let panes: Vec<Label> = parse("summary", id, &summary)?;
             let panes = panes.into_iter().map(|p| p.label).collect();
-            out.push(BenchListItem { id, name, created_at, panes, runs, failed, stopped, elapsed_ms });
+            out.push(BenchListItem {
+                id,
+                name,
+                created_at,
+                panes,
+                runs,
+                failed,
+                stopped,
+                elapsed_ms,
+            });
         }
         Ok(out)
     }
@@ -88,10 +102,21 @@ impl Store {
             .query_row(
                 "SELECT created_at, plan, summary, stopped, elapsed_ms FROM benches WHERE id = ?1",
                 [id],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?, r.get::<_, f64>(4)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, bool>(3)?,
+                        r.get::<_, f64>(4)?,
+                    ))
+                },
             )
             .optional()?
-            .ok_or(StoreError::NotFound { what: "benchmark", id })?;
+            .ok_or(StoreError::NotFound {
+                what: "benchmark",
+                id,
+            })?;
         let (started_at, plan, summary, stopped, elapsed_ms) = head;
         let plan: BenchPlan = parse("plan", id, &plan)?;
         let panes: Vec<PaneSummary> = parse("summary", id, &summary)?;
@@ -100,15 +125,29 @@ impl Store {
                     tokens_per_s, cost_usd, retries, served_model, substituted, text
              FROM bench_runs WHERE bench_id = ?1 ORDER BY seq",
         )?;
-        let runs = stmt.query_map([id], run_from_row)?.collect::<Result<Vec<_>, _>>()?;
-        Ok(BenchReport { started_at, elapsed_ms, plan, stopped, panes, runs })
+        let runs = stmt
+            .query_map([id], run_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(BenchReport {
+            started_at,
+            elapsed_ms,
+            plan,
+            stopped,
+            panes,
+            runs,
+        })
     }
 
     /// Remove a benchmark and its runs for good.
     pub fn delete_bench(&self, id: i64) -> Result<(), StoreError> {
-        let n = self.conn.execute("DELETE FROM benches WHERE id = ?1", [id])?;
+        let n = self
+            .conn
+            .execute("DELETE FROM benches WHERE id = ?1", [id])?;
         if n == 0 {
-            return Err(StoreError::NotFound { what: "benchmark", id });
+            return Err(StoreError::NotFound {
+                what: "benchmark",
+                id,
+            });
         }
         Ok(())
     }
@@ -134,7 +173,8 @@ fn insert_runs(conn: &Connection, id: i64, runs: &[BenchRun]) -> Result<(), Stor
             r.error,
             r.ttft_ms,
             r.total_ms,
-            r.output_tokens.map(|t| i64::try_from(t).unwrap_or(i64::MAX)),
+            r.output_tokens
+                .map(|t| i64::try_from(t).unwrap_or(i64::MAX)),
             r.tokens_per_s,
             r.cost_usd,
             r.retries,
@@ -201,13 +241,29 @@ mod tests {
             });
         }
         let panes = (0..2)
-            .map(|pane| summarize(&PaneInfo { pane, label: format!("p{pane}/m"), provider: format!("p{pane}"), model: "m".into() }, &runs))
+            .map(|pane| {
+                summarize(
+                    &PaneInfo {
+                        pane,
+                        label: format!("p{pane}/m"),
+                        provider: format!("p{pane}"),
+                        model: "m".into(),
+                    },
+                    &runs,
+                )
+            })
             .collect();
         let inputs = vec![BTreeMap::from([("x".to_string(), "1".to_string())]); 3];
         BenchReport {
             started_at: 1_700_000_000_000,
             elapsed_ms: 321.5,
-            plan: BenchPlan { repetitions: 5, concurrency: 2, rps: Some(5.0), inputs, retries: Some(0) },
+            plan: BenchPlan {
+                repetitions: 5,
+                concurrency: 2,
+                rps: Some(5.0),
+                inputs,
+                retries: Some(0),
+            },
             stopped: true,
             panes,
             runs,
@@ -220,22 +276,47 @@ mod tests {
         let store = Store::open(dir.path().join("h.db")).unwrap().store;
         let report = report();
         let id = store.save_bench(&report, "nightly").unwrap();
-        let older = BenchReport { started_at: report.started_at - 1, ..report.clone() };
+        let older = BenchReport {
+            started_at: report.started_at - 1,
+            ..report.clone()
+        };
         let older_id = store.save_bench(&older, "").unwrap();
 
         let list = store.list_benches().unwrap();
-        assert_eq!(list.iter().map(|b| b.id).collect::<Vec<_>>(), [id, older_id], "newest first");
+        assert_eq!(
+            list.iter().map(|b| b.id).collect::<Vec<_>>(),
+            [id, older_id],
+            "newest first"
+        );
         let item = &list[0];
         assert_eq!(item.name, "nightly");
         assert_eq!(item.panes, ["p0/m", "p1/m"]);
-        assert_eq!((item.runs, item.failed, item.stopped, item.elapsed_ms), (5, 1, true, 321.5));
+        assert_eq!(
+            (item.runs, item.failed, item.stopped, item.elapsed_ms),
+            (5, 1, true, 321.5)
+        );
         assert_eq!(item.created_at, report.started_at);
 
         assert_eq!(store.get_bench(id).unwrap(), report);
         store.delete_bench(id).unwrap();
-        assert!(matches!(store.get_bench(id), Err(StoreError::NotFound { what: "benchmark", .. })));
-        assert!(matches!(store.delete_bench(id), Err(StoreError::NotFound { .. })));
-        let left: i64 = store.conn.query_row("SELECT count(*) FROM bench_runs", [], |r| r.get(0)).unwrap();
-        assert_eq!(left, 5, "the deleted bench's runs went with it; the other's stay");
+        assert!(matches!(
+            store.get_bench(id),
+            Err(StoreError::NotFound {
+                what: "benchmark",
+                ..
+            })
+        ));
+        assert!(matches!(
+            store.delete_bench(id),
+            Err(StoreError::NotFound { .. })
+        ));
+        let left: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM bench_runs", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            left, 5,
+            "the deleted bench's runs went with it; the other's stay"
+        );
     }
 }
