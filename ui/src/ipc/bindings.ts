@@ -340,14 +340,70 @@ export type RecordedPane = { pane_id: number, answer_id: number, };
 
 export type ExportFormat = "markdown" | "html" | "json" | "jsonl" | "csv";
 
-export type Candidate = { provider: string, model: string, served_model?: string, pane_label?: string, };
+export type Candidate = { provider: string, 
+/**
+ * The model asked for: the leaderboard ranks `provider/model`.
+ */
+model: string, 
+/**
+ * The model that actually answered, when the provider said (it may differ: substitution).
+ */
+served_model?: string, 
+/**
+ * The blind name it had when the user voted ("Model B").
+ */
+pane_label?: string, };
 
-export type NewVote = { comparison_id: number | null, turn_id: number | null, candidates: Array<Candidate>, winner: number | null, tie: boolean, prompt: string, };
+export type NewVote = { 
+/**
+ * The history comparison voted on; None when the run was not recorded (private mode).
+ */
+comparison_id: number | null, 
+/**
+ * The history turn voted on, when recorded.
+ */
+turn_id: number | null, 
+/**
+ * In the real (unshuffled) pane order.
+ */
+candidates: Array<Candidate>, winner: number | null, tie: boolean, 
+/**
+ * The prompt voted on; only its start is kept ([`PROMPT_EXCERPT_CHARS`]).
+ */
+prompt: string, };
 
-export type Vote = { id: number, created_at: number, comparison_id: number | null, turn_id: number | null, candidates: Array<Candidate>, winner: number | null, tie: boolean, prompt: string, };
+export type Vote = { id: number, created_at: number, 
+/**
+ * None when the run was not recorded, or its comparison was purged since.
+ */
+comparison_id: number | null, turn_id: number | null, candidates: Array<Candidate>, winner: number | null, tie: boolean, prompt: string, };
 
 export type RankMethod = "elo" | "bradley_terry";
 
-export type LeaderboardRow = { key: string, provider: string, model: string, label: string, rating: number, votes: number, wins: number, losses: number, ties: number, };
+export type LeaderboardRow = { 
+/**
+ * `provider/model`: what is ranked.
+ */
+key: string, provider: string, model: string, 
+/**
+ * What to show: the model, with its provider beside it in the UI.
+ */
+label: string, 
+/**
+ * On the Elo scale (1500 = average start) for both methods.
+ */
+rating: number, 
+/**
+ * Votes this model took part in (= wins + losses + ties).
+ */
+votes: number, 
+/**
+ * Votes it won, votes another model won, votes called a tie.
+ */
+wins: number, losses: number, ties: number, };
 
-export type Leaderboard = { method: RankMethod, votes: number, rows: Array<LeaderboardRow>, };
+export type Leaderboard = { method: RankMethod, 
+/**
+ * The votes counted (a vote between two panes of one model compares nothing and is left out).
+ */
+votes: number, rows: Array<LeaderboardRow>, };
