@@ -340,16 +340,52 @@ export type RecordedPane = { pane_id: number, answer_id: number, };
 
 export type ExportFormat = "markdown" | "html" | "json" | "jsonl" | "csv";
 
-export type PromptInputs = { columns: Array<string>, rows: Array<Array<string>>, };
+export type PromptInputs = { columns: Array<string>, 
+/**
+ * Each row has exactly one cell per column.
+ */
+rows: Array<Array<string>>, };
 
 export type PromptDraft = { name: string, tags: Array<string>, system: string, user: string, inputs: PromptInputs, };
 
 export type PromptVariant = { id: number, prompt_id: number, provider: string, model: string, label: string, system: string | null, user: string | null, params: Params, note: string, created_at: number, updated_at: number, };
 
-export type Prompt = { id: number, name: string, tags: Array<string>, system: string, user: string, inputs: PromptInputs, created_at: number, updated_at: number, variants: Array<PromptVariant>, };
+export type Prompt = { id: number, name: string, tags: Array<string>, system: string, user: string, inputs: PromptInputs, created_at: number, updated_at: number, 
+/**
+ * Ordered by provider, model and label.
+ */
+variants: Array<PromptVariant>, };
 
-export type PromptSummary = { id: number, name: string, tags: Array<string>, preview: string, variants: number, updated_at: number, };
+export type PromptSummary = { id: number, name: string, tags: Array<string>, 
+/**
+ * The start of the user prompt (for the list; the whole text comes with `get_prompt`).
+ */
+preview: string, variants: number, updated_at: number, };
 
-export type PromptFilter = { text: string, tag: string, };
+export type PromptFilter = { 
+/**
+ * Words that must each appear in the name, a tag, the system or the user prompt (any case).
+ */
+text: string, 
+/**
+ * A tag the prompt must have (any case).
+ */
+tag: string, };
 
-export type VariantDraft = { prompt_id: number, provider: string, model: string, label: string, system: string | null, user: string | null, params: Params, note: string, };
+export type VariantDraft = { prompt_id: number, provider: string, model: string, 
+/**
+ * Tells several variants for one model apart ('' for the only one).
+ */
+label: string, 
+/**
+ * None: the prompt's own system prompt.
+ */
+system: string | null, 
+/**
+ * None: the prompt's own user prompt.
+ */
+user: string | null, 
+/**
+ * The pane's parameter overrides (absent fields follow the shared values).
+ */
+params: Params, note: string, };
