@@ -1,5 +1,5 @@
 // The benchmark's IPC, as the bench components use it (tests mock this module). The invoke wrappers
-// themselves live in src/ipc/bench.ts, the only folder allowed to import @tauri-apps/*.
+// themselves live in src/ipc/bench.ts, the only folder that talks to Tauri.
 export {
   chooseBenchSavePath,
   choosePromptSetPath,
