@@ -126,6 +126,17 @@ describe('blind mode', () => {
     expect(screen.getAllByTestId('served-model')).toHaveLength(3);
   });
 
+  it('names the panes by letter in the follow-up menu until the vote', async () => {
+    const { started } = await blindRun();
+    for (const [, model] of MODELS) await finish(started, model);
+    const options = () => [...(document.getElementById('follow-target') as HTMLSelectElement).options].map((o) => o.textContent?.trim());
+    expect(options()).toEqual(['in all panes', expect.stringMatching(/^in Model [ABC] only$/), expect.stringMatching(/^in Model [ABC] only$/), expect.stringMatching(/^in Model [ABC] only$/)]);
+    for (const [, model] of MODELS) expect(options().join(' ')).not.toContain(model);
+    await fireEvent.click(screen.getAllByTestId('vote-button')[0]);
+    await tick();
+    expect(options()[1]).toBe('in pane 1 only (openai:gpt-4o)');
+  });
+
   it('records a tie with the history ids of a recorded run, and Skip records nothing', async () => {
     vi.mocked(recordTurn).mockResolvedValue({
       comparison_id: 11,
