@@ -32,7 +32,10 @@ const raf = window.requestAnimationFrame.bind(window);
 window.__cb = [];
 // The app's own per-frame work (markdown renders) runs in rAF callbacks: time each one.
 window.requestAnimationFrame = (fn) => raf((t) => { const s = performance.now(); fn(t); window.__cb.push(performance.now() - s); });
-window.__frames = []; window.__updates = {}; window.__stop = false;
+window.__frames = []; window.__updates = {}; window.__stop = false; window.__ipc = [];
+// Time spent handling IPC messages (the panes' channels): wrap the callbacks Tauri registers from now on.
+const internals = window.__TAURI_INTERNALS__, transform = internals.transformCallback.bind(internals);
+internals.transformCallback = (fn, once) => transform((...a) => { const s = performance.now(); const r = fn(...a); window.__ipc.push(performance.now() - s); return r; }, once);
 let last = performance.now();
 const tick = (t) => { window.__frames.push(t - last); last = t; if (!window.__stop) requestAnimationFrame(tick); };
 requestAnimationFrame(tick);
@@ -69,18 +72,39 @@ def tree(pid):
     return out
 
 
-def memory_kb(pids):
+def memory_kb(pids, each=None):
+    """Total RSS and PSS in kB; with `each` (a dict), also PSS per process name."""
     rss = pss = 0
     for p in pids:
         try:
+            own = 0
             for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Rss:"):
                     rss += int(line.split()[1])
                 elif line.startswith("Pss:"):
-                    pss += int(line.split()[1])
+                    own = int(line.split()[1])
+            pss += own
+            if each is not None:
+                name = Path(f"/proc/{p}/comm").read_text().strip()
+                each[name] = each.get(name, 0) + own
         except OSError:
             pass
     return rss, pss
+
+
+def cpu_s(pids):
+    """CPU seconds (user + system) used so far, per process name."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for p in pids:
+        try:
+            stat = Path(f"/proc/{p}/stat").read_text()
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            fields = stat[stat.rindex(")") + 2 :].split()
+            out[name] = out.get(name, 0) + (int(fields[11]) + int(fields[12])) / tick
+        except OSError:
+            pass
+    return out
 
 
 def main():
@@ -94,7 +118,8 @@ def main():
         cold = time.monotonic() - started
         time.sleep(2)
         app_pid = int(subprocess.run(["pgrep", "-n", "-f", str(e2e.BIN / "juxta-app")], capture_output=True, text=True).stdout)
-        idle_rss, idle_pss = memory_kb(tree(app_pid))
+        idle_each = {}
+        idle_rss, idle_pss = memory_kb(tree(app_pid), idle_each)
 
         app.click("providers-tab")
         app.click("add-custom-provider")
@@ -111,16 +136,33 @@ def main():
         app.tid("prompt-input").send_keys("Write a long markdown answer with code blocks.")
         assert len(app.panes()) == PANES
 
+        if os.environ.get("BENCH_CSS"):  # experiments: extra CSS for this run only
+            driver.execute_script(
+                "const s = document.createElement('style'); s.textContent = arguments[0]; document.head.append(s);",
+                os.environ["BENCH_CSS"],
+            )
+        watched = tree(app_pid) + [mock.pid] + [int(p) for p in subprocess.run(
+            ["pgrep", "-f", "Xvfb|WebKitWebDriver|tauri-driver"], capture_output=True, text=True).stdout.split()]
+        cpu_before, wall_before = cpu_s(watched), time.monotonic()
+        profiler = None
+        if os.environ.get("BENCH_PERF"):  # experiments: profile the web process during the run
+            web = [p for p in tree(app_pid) if Path(f"/proc/{p}/comm").read_text().startswith("WebKitWebProces")]
+            profiler = subprocess.Popen(["perf", "record", "-q", "-g", "-o", os.environ["BENCH_PERF"], "-p", str(web[0])])
         driver.execute_script(RECORDER)
         e2e.wait_for("every pane done", lambda: app.statuses() == ["done"] * PANES, timeout=TOKENS / RATE + 60, every=0.5)
+        cpu_after, wall = cpu_s(watched), time.monotonic() - wall_before
+        if profiler:
+            profiler.send_signal(2)
+            profiler.wait()
         time.sleep(0.5)
         data = driver.execute_script(
-            "window.__stop = true; return {cb: window.__cb, frames: window.__frames, updates: window.__updates, runAt: window.__runAt,"
+            "window.__stop = true; return {ipc: window.__ipc, cb: window.__cb, frames: window.__frames, updates: window.__updates, runAt: window.__runAt,"
             " totals: [...document.querySelectorAll('[data-testid=\"pane\"]')].map("
             "p => Number(p.querySelector('[data-metric=\"total\"]').dataset.ms))}"
         )
         pids = tree(app_pid)
-        rss, pss = memory_kb(pids)
+        each = {}
+        rss, pss = memory_kb(pids, each)
         names = sorted({Path(f"/proc/{p}/comm").read_text().strip() for p in pids if Path(f"/proc/{p}/comm").exists()})
     finally:
         driver.quit()
@@ -136,9 +178,16 @@ def main():
     print(f"cold start to interactive window (through WebDriver, upper bound): {cold:.2f} s")
     print(f"memory of the idle app at start: RSS {idle_rss / 1024:.0f} MB, PSS {idle_pss / 1024:.0f} MB")
     print(f"memory of the whole app ({', '.join(names)}; {len(pids)} processes): RSS {rss / 1024:.0f} MB, PSS {pss / 1024:.0f} MB")
+    print("PSS by process, idle -> after (MB): " + ", ".join(
+        f"{n} {idle_each.get(n, 0) / 1024:.0f} -> {each.get(n, 0) / 1024:.0f}" for n in sorted(each)))
+    print(f"CPU during the run ({wall:.1f} s wall, 2 cores = {2 * wall:.1f} s): " + ", ".join(
+        f"{n} {cpu_after[n] - cpu_before.get(n, 0):.2f} s" for n in sorted(cpu_after)))
     print(f"binary: {e2e.BIN / 'juxta-app'} {size / 1e6:.1f} MB")
     cb = data["cb"]
     print(f"time in rAF callbacks (the app's frame work + the recorder): total {sum(cb):.0f} ms over {len(cb)} callbacks, p95 {pct(cb, 95):.1f} ms, max {max(cb):.1f} ms")
+    ipc = data["ipc"]
+    if ipc:
+        print(f"time in IPC message handlers: total {sum(ipc):.0f} ms over {len(ipc)} messages, p95 {pct(ipc, 95):.1f} ms, max {max(ipc):.1f} ms")
     print(f"mean frame {statistics.mean(frames):.1f} ms")
 
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The desktop app's speed and memory in a real window (figures in BENCHMARKS.md): 8 panes at 200
 # tokens/s each, frame times measured in the webview, cold start, memory, binary size.
-# Needs what tests/e2e/run.sh needs. Usage: bash benches/app_perf.sh   (BENCH_TOKENS=N per pane)
+# Needs what tests/e2e/run.sh needs. Usage: bash benches/app_perf.sh   (BENCH_TOKENS=N per pane;
+# BENCH_NO_BUILD=1 measures the release build already there, for repeated runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npm --prefix ui run build >/dev/null
-cargo build -q --release --locked -p juxta-app --features custom-protocol -p juxta-mock
+if [ -z "${BENCH_NO_BUILD:-}" ]; then
+  npm --prefix ui run build >/dev/null
+  cargo build -q --release --locked -p juxta-app --features custom-protocol -p juxta-mock
+fi
 export PATH="$HOME/.cargo/bin:$PATH"
 command -v tauri-driver >/dev/null || cargo install -q tauri-driver --version '^2' --locked
 
