@@ -1,6 +1,7 @@
 //! `{{variable}}` placeholders. A name is letters, digits, `_`, `-` and `.`, starting with a
 //! letter, digit or `_`, with optional spaces inside the braces: `{{city}}`, `{{ city }}`. Anything
-//! else between double braces (`{{ }}`, `{{#each}}`, JSON) is left as it is.
+//! else between double braces (`{{ }}`, `{{#each}}`, JSON) is left as it is. The UI has the same rule in
+//! `ui/src/lib/library/variables.ts`: change both together.
 
 use std::collections::BTreeMap;
 
@@ -114,5 +115,17 @@ mod tests {
         );
         assert!(variables("no placeholders").is_empty());
         assert_eq!(variables("{{été}} {{a.b-c_d}}"), ["été", "a.b-c_d"]);
+    }
+
+    // The same names as `ui/src/lib/library/variables.test.ts`: the UI's rule must agree on every one.
+    #[test]
+    fn names_the_ui_accepts_too() {
+        assert_eq!(variables("{{1st}} {{ 2nd }} {{42}}"), ["1st", "2nd", "42"]);
+        assert_eq!(variables("{{-abc}} {{.x}} {{a b}}"), Vec::<String>::new());
+        // A Devanagari vowel sign is alphabetic though not a letter (Unicode `L`).
+        assert_eq!(variables("{{हिंदी}}"), ["हिंदी"]);
+        // U+3000 and U+00A0 are white space to `trim`; U+FEFF is not.
+        assert_eq!(variables("{{\u{3000}x\u{a0}}} {{\u{feff}y}}"), ["x"]);
+        assert_eq!(variables("{{{x}}} {{ {{y}}"), ["x", "y"]);
     }
 }
