@@ -1,28 +1,13 @@
 //! Benchmark mode through the app's command layer (the same `start` the `start_bench` handler
 //! wraps around a channel): a real mock server, a real history file, exports written to disk.
 
-use std::sync::Arc;
+mod common;
 
+use common::{mock_pane, state_with_history, with_mock};
 use juxta_app::commands::bench::{self, BenchExportFormat, ChartFormat};
 use juxta_app::ipc::PaneRequest;
 use juxta_app::AppState;
 use juxta_engine::bench::{BenchEvent, BenchPlan, BenchReport, ErrorClass};
-use juxta_engine::request::Message;
-use juxta_engine::secrets::MemoryStore;
-use juxta_mock::MockServer;
-
-async fn state_with_history(dir: &std::path::Path) -> (AppState, MockServer) {
-    let state = AppState::new(Arc::new(MemoryStore::new()), None).with_history(Some(dir.join("history.db")));
-    let mock = MockServer::builder().start().await.unwrap();
-    let mut preset = state.endpoint("mock").unwrap();
-    preset.base_url = format!("{}/v1", mock.base_url());
-    state.catalog.write().unwrap().presets.upsert(preset);
-    (state, mock)
-}
-
-fn pane(model: &str, prompt: &str) -> PaneRequest {
-    PaneRequest { provider: "mock".into(), model: model.into(), messages: vec![Message::user(prompt)], ..Default::default() }
-}
 
 fn plan(repetitions: u32) -> BenchPlan {
     BenchPlan { repetitions, concurrency: 4, rps: None, inputs: Vec::new(), retries: Some(0) }
@@ -50,8 +35,8 @@ async fn run(state: &AppState, panes: Vec<PaneRequest>, plan: BenchPlan) -> (Vec
 #[tokio::test(flavor = "multi_thread")]
 async fn a_benchmark_streams_progress_and_runs_and_is_kept_in_history() {
     let dir = tempfile::tempdir().unwrap();
-    let (state, _mock) = state_with_history(dir.path()).await;
-    let panes = vec![pane("normal@tokens=8", "Hello"), pane("normal@tokens=8,fail_every=5", "Hello")];
+    let (state, _mock) = with_mock(state_with_history(dir.path())).await;
+    let panes = vec![mock_pane("normal@tokens=8", "Hello"), mock_pane("normal@tokens=8,fail_every=5", "Hello")];
     let (events, report) = run(&state, panes, plan(10)).await;
 
     let runs = events.iter().filter(|e| matches!(e, BenchEvent::Run { .. })).count();
@@ -88,9 +73,9 @@ async fn a_benchmark_streams_progress_and_runs_and_is_kept_in_history() {
 #[tokio::test(flavor = "multi_thread")]
 async fn private_mode_keeps_no_benchmark() {
     let dir = tempfile::tempdir().unwrap();
-    let (state, _mock) = state_with_history(dir.path()).await;
+    let (state, _mock) = with_mock(state_with_history(dir.path())).await;
     state.history.set_private(true).unwrap();
-    let (_, report) = run(&state, vec![pane("normal@tokens=3", "Hi")], plan(3)).await;
+    let (_, report) = run(&state, vec![mock_pane("normal@tokens=3", "Hi")], plan(3)).await;
     assert_eq!(report.runs.len(), 3, "the report still reaches the view");
     assert!(state.history.get().unwrap().store().list_benches().unwrap().is_empty());
 }
@@ -98,13 +83,14 @@ async fn private_mode_keeps_no_benchmark() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bad_plan_or_an_unknown_variable_fails_before_anything_is_sent() {
     let dir = tempfile::tempdir().unwrap();
-    let (state, mock) = state_with_history(dir.path()).await;
-    let err = bench::start(&state, vec![pane("normal", "Hi")], plan(0), |_| {}).unwrap_err();
+    let (state, mock) = with_mock(state_with_history(dir.path())).await;
+    let err = bench::start(&state, vec![mock_pane("normal", "Hi")], plan(0), |_| {}).unwrap_err();
     assert!(err.message.contains("repetitions"), "{}", err.message);
-    let err = bench::start(&state, vec![pane("normal", "Explain {{topic}}")], plan(2), |_| {}).unwrap_err();
+    let err = bench::start(&state, vec![mock_pane("normal", "Explain {{topic}}")], plan(2), |_| {}).unwrap_err();
     assert!(err.message.contains("{{topic}}"), "{}", err.message);
-    let err = bench::start(&state, vec![PaneRequest { provider: "nope".into(), ..pane("x", "Hi") }], plan(1), |_| {})
-        .unwrap_err();
+    let err =
+        bench::start(&state, vec![PaneRequest { provider: "nope".into(), ..mock_pane("x", "Hi") }], plan(1), |_| {})
+            .unwrap_err();
     assert!(err.message.contains("nope"), "{}", err.message);
     assert!(mock.requests().is_empty(), "nothing was sent");
 }
@@ -112,9 +98,9 @@ async fn a_bad_plan_or_an_unknown_variable_fails_before_anything_is_sent() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stopped_benchmark_still_finishes_with_what_it_ran() {
     let dir = tempfile::tempdir().unwrap();
-    let (state, _mock) = state_with_history(dir.path()).await;
+    let (state, _mock) = with_mock(state_with_history(dir.path())).await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let slow = pane("normal@tokens=40,rate=100", "Hi");
+    let slow = mock_pane("normal@tokens=40,rate=100", "Hi");
     let id = bench::start(&state, vec![slow], plan(50), move |e| {
         let _ = tx.send(e);
     })
@@ -142,8 +128,10 @@ async fn a_stopped_benchmark_still_finishes_with_what_it_ran() {
 #[tokio::test(flavor = "multi_thread")]
 async fn exports_and_charts_are_written_only_as_what_they_claim_to_be() {
     let dir = tempfile::tempdir().unwrap();
-    let (state, _mock) = state_with_history(dir.path()).await;
-    let (_, report) = run(&state, vec![pane("normal@tokens=4", "Hi"), pane("normal@tokens=4,fail_every=2", "Hi")], plan(4)).await;
+    let (state, _mock) = with_mock(state_with_history(dir.path())).await;
+    let (_, report) =
+        run(&state, vec![mock_pane("normal@tokens=4", "Hi"), mock_pane("normal@tokens=4,fail_every=2", "Hi")], plan(4))
+            .await;
 
     let csv = dir.path().join("bench.csv");
     bench::export_bench(report.clone(), BenchExportFormat::Csv, csv.clone()).await.unwrap();
@@ -163,9 +151,12 @@ async fn exports_and_charts_are_written_only_as_what_they_claim_to_be() {
     assert!(!dir.path().join(".bashrc").exists());
 
     let svg = dir.path().join("chart.svg");
-    bench::save_chart(svg.clone(), b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec(), ChartFormat::Svg).await.unwrap();
+    bench::save_chart(svg.clone(), b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec(), ChartFormat::Svg)
+        .await
+        .unwrap();
     assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
-    let not_png = bench::save_chart(dir.path().join("chart.png"), b"<svg/>".to_vec(), ChartFormat::Png).await.unwrap_err();
+    let not_png =
+        bench::save_chart(dir.path().join("chart.png"), b"<svg/>".to_vec(), ChartFormat::Png).await.unwrap_err();
     assert!(not_png.message.contains("not a PNG"), "{}", not_png.message);
     let png = b"\x89PNG\r\n\x1a\nrest".to_vec();
     let bad_ext = bench::save_chart(dir.path().join("chart.sh"), png, ChartFormat::Png).await.unwrap_err();

@@ -2,119 +2,85 @@
 //! recorded as it streams into a real SQLite file, found again by search, exported, imported,
 //! deleted and restored; private mode writes nothing; no key ever reaches the database.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use common::{start_pane, until_done, with_mock, TestApp};
 use juxta_app::ipc::{PaneEvent, PaneRequest, RecordedTurn};
 use juxta_app::AppState;
 use juxta_engine::request::Message;
 use juxta_engine::run::PaneReport;
 use juxta_engine::secrets::{ApiKey, MemoryStore, SecretStore};
 use juxta_engine::store::{AnswerStatus, Comparison, SearchHit, Summary};
-use juxta_mock::MockServer;
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{App, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 
 const CANARY_KEY: &str = "sk-juxta-history-canary-9f8e7d6c5b4a";
-const APP_ORIGIN: &str = "tauri://localhost";
 
-struct Fixture {
-    app: App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-    dir: tempfile::TempDir,
-    _mock: MockServer,
+/// The app with history in a fresh directory and two providers on one local mock: `mock`
+/// (no key) and `keyed` (a bearer key the mock requires).
+async fn history_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = MemoryStore::new();
+    secrets.set("keyed", &ApiKey::new(CANARY_KEY).unwrap()).unwrap();
+    let state = AppState::new(Arc::new(secrets), None).with_history(Some(dir.path().join("history.db")));
+    assert!(state.history.history.is_some(), "history opens in a fresh directory");
+    let (state, mock) = with_mock(state).await;
+    let base = format!("{}/v1", mock.base_url());
+    state.catalog.write().unwrap().presets.upsert(juxta_engine::catalog::Preset::custom(
+        "keyed",
+        juxta_engine::Protocol::OpenAiChat,
+        &base,
+    ));
+    TestApp::new(dir, state, Some(mock))
 }
 
-impl Fixture {
-    /// The app with history in a fresh directory and two providers on one local mock: `mock`
-    /// (no key) and `keyed` (a bearer key the mock requires).
-    async fn new() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let mock = MockServer::builder().start().await.unwrap();
-        let secrets = MemoryStore::new();
-        secrets.set("keyed", &ApiKey::new(CANARY_KEY).unwrap()).unwrap();
-        let state = AppState::new(Arc::new(secrets), None).with_history(Some(dir.path().join("history.db")));
-        assert!(state.history.history.is_some(), "history opens in a fresh directory");
-        let base = format!("{}/v1", mock.base_url());
-        {
-            let mut catalog = state.catalog.write().unwrap();
-            let mut preset = catalog.presets.get("mock").unwrap().clone();
-            preset.base_url = base.clone();
-            catalog.presets.upsert(preset);
-            catalog.presets.upsert(juxta_engine::catalog::Preset::custom("keyed", juxta_engine::Protocol::OpenAiChat, &base));
-        }
-        let app = juxta_app::setup(mock_builder(), state).build(tauri::generate_context!()).expect("mock app builds");
-        let window = WebviewWindowBuilder::new(&app, "main", WebviewUrl::default()).build().expect("mock window");
-        Fixture { app, window, dir, _mock: mock }
-    }
+fn db_files(fx: &TestApp) -> Vec<PathBuf> {
+    ["history.db", "history.db-wal", "history.db-shm"]
+        .iter()
+        .map(|f| fx.dir.path().join(f))
+        .filter(|p| p.exists())
+        .collect()
+}
 
-    fn state(&self) -> tauri::State<'_, AppState> {
-        self.app.state::<AppState>()
+/// Record a turn of `models` on `provider` the way the UI does, run every pane to its end, and
+/// wait until the writer has everything on disk.
+async fn run(
+    fx: &TestApp,
+    comparison: Option<i64>,
+    provider: &str,
+    models: &[&str],
+    prompt: &str,
+) -> (RecordedTurn, Vec<PaneReport>) {
+    let panes: Vec<Value> = models
+        .iter()
+        .map(|m| json!({"pane_id": null, "provider": provider, "model": m, "settings": {"params": {}}}))
+        .collect();
+    let turn = json!({"comparison_id": comparison, "prompt": prompt, "system": "Be brief.", "params": {"temperature": 0.5}, "panes": panes});
+    let recorded: Option<RecordedTurn> = fx.call("record_turn", json!({ "turn": turn }));
+    let recorded = recorded.expect("recorded (not private)");
+    let mut reports = Vec::new();
+    for (model, ids) in models.iter().zip(&recorded.panes) {
+        reports.push(run_pane(fx, provider, model, prompt, Some(ids.answer_id)).await);
     }
+    fx.state().history.get().unwrap().writer.flush().expect("flushed");
+    (recorded, reports)
+}
 
-    fn db_files(&self) -> Vec<PathBuf> {
-        ["history.db", "history.db-wal", "history.db-shm"].iter().map(|f| self.dir.path().join(f)).filter(|p| p.exists()).collect()
-    }
-
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: APP_ORIGIN.parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.window, request).map(|b| b.deserialize::<Value>().expect("JSON response"))
-    }
-
-    fn call<T: serde::de::DeserializeOwned>(&self, cmd: &str, args: Value) -> T {
-        let raw = self.invoke(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"));
-        serde_json::from_value(raw).unwrap_or_else(|e| panic!("{cmd} returned an unexpected shape: {e}"))
-    }
-
-    /// Record a turn of `models` on `provider` the way the UI does, run every pane to its end, and
-    /// wait until the writer has everything on disk.
-    async fn run(&self, comparison: Option<i64>, provider: &str, models: &[&str], prompt: &str) -> (RecordedTurn, Vec<PaneReport>) {
-        let panes: Vec<Value> = models
-            .iter()
-            .map(|m| json!({"pane_id": null, "provider": provider, "model": m, "settings": {"params": {}}}))
-            .collect();
-        let turn = json!({"comparison_id": comparison, "prompt": prompt, "system": "Be brief.", "params": {"temperature": 0.5}, "panes": panes});
-        let recorded: Option<RecordedTurn> = self.call("record_turn", json!({ "turn": turn }));
-        let recorded = recorded.expect("recorded (not private)");
-        let mut reports = Vec::new();
-        for (model, ids) in models.iter().zip(&recorded.panes) {
-            reports.push(self.run_pane(provider, model, prompt, Some(ids.answer_id)).await);
-        }
-        self.state().history.get().unwrap().writer.flush().expect("flushed");
-        (recorded, reports)
-    }
-
-    async fn run_pane(&self, provider: &str, model: &str, prompt: &str, answer_id: Option<i64>) -> PaneReport {
-        let request = PaneRequest {
-            provider: provider.into(),
-            model: model.into(),
-            system: Some("Be brief.".into()),
-            messages: vec![Message::user(prompt)],
-            params: Default::default(),
-            fallbacks: Vec::new(),
-            answer_id,
-            ..Default::default()
-        };
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        juxta_app::commands::panes::start(&self.state(), request, move |ev| tx.send(ev).is_ok()).expect("pane starts");
-        while let Some(ev) = rx.recv().await {
-            if let PaneEvent::Done { report, .. } = ev {
-                return *report;
-            }
-        }
-        panic!("the pane ended without done");
-    }
+async fn run_pane(fx: &TestApp, provider: &str, model: &str, prompt: &str, answer_id: Option<i64>) -> PaneReport {
+    let request = PaneRequest {
+        provider: provider.into(),
+        model: model.into(),
+        system: Some("Be brief.".into()),
+        messages: vec![Message::user(prompt)],
+        params: Default::default(),
+        fallbacks: Vec::new(),
+        answer_id,
+        ..Default::default()
+    };
+    let (_, mut rx) = start_pane(&fx.state(), request);
+    until_done(&mut rx).await.1
 }
 
 fn bytes_contain(path: &Path, needle: &str) -> bool {
@@ -131,12 +97,16 @@ fn a_word_of(text: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_is_recorded_as_it_streams_and_comes_back_whole() {
-    let fx = Fixture::new().await;
-    let (recorded, reports) = fx.run(None, "keyed", &["normal@tokens=40", "reasoning@tokens=20"], "Compare these two\nplease").await;
+    let fx = history_app().await;
+    let (recorded, reports) =
+        run(&fx, None, "keyed", &["normal@tokens=40", "reasoning@tokens=20"], "Compare these two\nplease").await;
 
     let c: Comparison = fx.call("get_comparison", json!({ "id": recorded.comparison_id }));
     assert_eq!(c.title, "Compare these two");
-    assert_eq!(c.panes.iter().map(|p| p.model.as_str()).collect::<Vec<_>>(), ["normal@tokens=40", "reasoning@tokens=20"]);
+    assert_eq!(
+        c.panes.iter().map(|p| p.model.as_str()).collect::<Vec<_>>(),
+        ["normal@tokens=40", "reasoning@tokens=20"]
+    );
     assert_eq!(c.turns.len(), 1);
     let turn = &c.turns[0];
     assert_eq!(turn.prompt, "Compare these two\nplease");
@@ -154,7 +124,7 @@ async fn a_run_is_recorded_as_it_streams_and_comes_back_whole() {
 
     // Keys never reach the database: the answer is in the file, the key is not.
     fx.state().history.get().unwrap().writer.flush().expect("flushed");
-    let files = fx.db_files();
+    let files = db_files(&fx);
     assert!(files.iter().any(|f| bytes_contain(f, &a_word_of(&reports[0].text))), "the answer text is on disk");
     for f in &files {
         assert!(!bytes_contain(f, CANARY_KEY), "the key reached {}", f.display());
@@ -172,15 +142,15 @@ async fn a_run_is_recorded_as_it_streams_and_comes_back_whole() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_follow_up_appends_a_turn_to_the_same_comparison() {
-    let fx = Fixture::new().await;
-    let (first, _) = fx.run(None, "mock", &["normal@tokens=10"], "first").await;
+    let fx = history_app().await;
+    let (first, _) = run(&fx, None, "mock", &["normal@tokens=10"], "first").await;
     let panes = json!([{"pane_id": first.panes[0].pane_id, "provider": "mock", "model": "normal@tokens=10", "settings": {"params": {"seed": 7}}}]);
     let turn = json!({"comparison_id": first.comparison_id, "prompt": "second", "system": "", "panes": panes, "only_pane": true});
     let second: Option<RecordedTurn> = fx.call("record_turn", json!({ "turn": turn }));
     let second = second.unwrap();
     assert_eq!(second.comparison_id, first.comparison_id);
     assert_eq!(second.panes[0].pane_id, first.panes[0].pane_id);
-    fx.run_pane("mock", "normal@tokens=10", "second", Some(second.panes[0].answer_id)).await;
+    run_pane(&fx, "mock", "normal@tokens=10", "second", Some(second.panes[0].answer_id)).await;
     fx.state().history.get().unwrap().writer.flush().expect("flushed");
 
     let c: Comparison = fx.call("get_comparison", json!({ "id": first.comparison_id }));
@@ -191,17 +161,17 @@ async fn a_follow_up_appends_a_turn_to_the_same_comparison() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn private_mode_writes_nothing() {
-    let fx = Fixture::new().await;
+    let fx = history_app().await;
     fx.invoke("set_private_mode", json!({"on": true})).unwrap();
     assert_eq!(fx.invoke("get_private_mode", json!({})).unwrap(), json!(true));
     let turn = json!({"comparison_id": null, "prompt": "secret plans", "system": "", "panes": [{"pane_id": null, "provider": "mock", "model": "normal@tokens=30", "settings": {}}]});
     assert_eq!(fx.invoke("record_turn", json!({ "turn": turn })).unwrap(), Value::Null);
     // Even a stale answer id from before private mode is not written to.
-    let report = fx.run_pane("mock", "normal@tokens=30", "secret plans", Some(1)).await;
+    let report = run_pane(&fx, "mock", "normal@tokens=30", "secret plans", Some(1)).await;
     fx.state().history.get().unwrap().writer.flush().expect("flushed");
     let list: Vec<Summary> = fx.call("list_comparisons", json!({"limit": 10, "offset": 0}));
     assert!(list.is_empty(), "{list:?}");
-    for f in fx.db_files() {
+    for f in db_files(&fx) {
         assert!(!bytes_contain(&f, "secret plans"), "the private prompt reached {}", f.display());
         assert!(!bytes_contain(&f, &a_word_of(&report.text)), "the private answer reached {}", f.display());
     }
@@ -209,14 +179,17 @@ async fn private_mode_writes_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn export_writes_each_format_and_json_imports_back_identically() {
-    let fx = Fixture::new().await;
-    let (recorded, reports) = fx.run(None, "keyed", &["normal@tokens=30", "normal@tokens=12"], "Export me").await;
+    let fx = history_app().await;
+    let (recorded, reports) = run(&fx, None, "keyed", &["normal@tokens=30", "normal@tokens=12"], "Export me").await;
     let id = recorded.comparison_id;
     let out = fx.dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
-    for (format, file) in [("markdown", "a.md"), ("html", "a.html"), ("json", "a.json"), ("jsonl", "a.jsonl"), ("csv", "a.csv")] {
+    for (format, file) in
+        [("markdown", "a.md"), ("html", "a.html"), ("json", "a.json"), ("jsonl", "a.jsonl"), ("csv", "a.csv")]
+    {
         let path = out.join(file);
-        fx.invoke("export_comparison", json!({"id": id, "format": format, "path": path})).unwrap_or_else(|e| panic!("{format}: {e}"));
+        fx.invoke("export_comparison", json!({"id": id, "format": format, "path": path}))
+            .unwrap_or_else(|e| panic!("{format}: {e}"));
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(!text.contains(CANARY_KEY), "{format} export carries the key");
         if format != "csv" {
@@ -224,7 +197,9 @@ async fn export_writes_each_format_and_json_imports_back_identically() {
         }
     }
     // The webview can only create export files, never overwrite anything else.
-    let err = fx.invoke("export_comparison", json!({"id": id, "format": "markdown", "path": out.join("evil.sh")})).unwrap_err();
+    let err = fx
+        .invoke("export_comparison", json!({"id": id, "format": "markdown", "path": out.join("evil.sh")}))
+        .unwrap_err();
     assert!(err["message"].as_str().unwrap().contains(".md"), "{err}");
     assert!(!out.join("evil.sh").exists());
 
@@ -260,8 +235,8 @@ fn without_ids(mut c: Comparison) -> Comparison {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn delete_hides_restore_undoes_and_ratings_are_checked() {
-    let fx = Fixture::new().await;
-    let (recorded, _) = fx.run(None, "mock", &["normal@tokens=5"], "keep me").await;
+    let fx = history_app().await;
+    let (recorded, _) = run(&fx, None, "mock", &["normal@tokens=5"], "keep me").await;
     let id = recorded.comparison_id;
     fx.invoke("rename_comparison", json!({"id": id, "title": "Renamed"})).unwrap();
     fx.invoke("pin_comparison", json!({"id": id, "pinned": true})).unwrap();
@@ -271,7 +246,10 @@ async fn delete_hides_restore_undoes_and_ratings_are_checked() {
     assert!(err["message"].as_str().unwrap().contains("1 to 5"), "{err}");
 
     let c: Comparison = fx.call("get_comparison", json!({ "id": id }));
-    assert_eq!((c.title.as_str(), c.pinned, c.panes[0].rating, c.panes[0].note.as_str()), ("Renamed", true, Some(4), "crisp"));
+    assert_eq!(
+        (c.title.as_str(), c.pinned, c.panes[0].rating, c.panes[0].note.as_str()),
+        ("Renamed", true, Some(4), "crisp")
+    );
 
     fx.invoke("delete_comparison", json!({ "id": id })).unwrap();
     let list: Vec<Summary> = fx.call("list_comparisons", json!({"limit": 10, "offset": 0}));
@@ -285,7 +263,7 @@ async fn delete_hides_restore_undoes_and_ratings_are_checked() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_pane_whose_window_went_away_is_still_saved_to_its_end() {
-    let fx = Fixture::new().await;
+    let fx = history_app().await;
     let turn = json!({"comparison_id": null, "prompt": "closing", "system": "", "panes": [{"pane_id": null, "provider": "mock", "model": "normal@tokens=200,rate=400", "settings": {}}]});
     let recorded: Option<RecordedTurn> = fx.call("record_turn", json!({ "turn": turn }));
     let recorded = recorded.unwrap();
@@ -329,7 +307,10 @@ async fn a_pane_whose_window_went_away_is_still_saved_to_its_end() {
 #[test]
 fn private_mode_stays_on_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let start = || AppState::new(Arc::new(MemoryStore::new()), Some(dir.path().join("config"))).with_history(Some(dir.path().join("history.db")));
+    let start = || {
+        AppState::new(Arc::new(MemoryStore::new()), Some(dir.path().join("config")))
+            .with_history(Some(dir.path().join("history.db")))
+    };
     let first = start();
     assert!(!first.history.is_private());
     first.history.set_private(true).unwrap();

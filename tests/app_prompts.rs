@@ -2,54 +2,15 @@
 //! capabilities, a real SQLite file): save, update by name, variants for two models, filter by
 //! tag and text, delete cascading to the variants, and errors the UI can show.
 
-use std::sync::Arc;
+mod common;
 
-use juxta_app::AppState;
-use juxta_engine::secrets::MemoryStore;
+use common::TestApp;
 use juxta_engine::store::{Prompt, PromptSummary, PromptVariant};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 
-struct Fixture {
-    _app: App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-    dir: tempfile::TempDir,
-}
-
-impl Fixture {
-    fn new() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let state = AppState::new(Arc::new(MemoryStore::new()), None).with_history(Some(dir.path().join("history.db")));
-        let app = juxta_app::setup(mock_builder(), state).build(tauri::generate_context!()).expect("mock app builds");
-        let window = WebviewWindowBuilder::new(&app, "main", WebviewUrl::default()).build().expect("mock window");
-        Fixture { _app: app, window, dir }
-    }
-
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.window, request).map(|b| b.deserialize::<Value>().expect("JSON response"))
-    }
-
-    fn call<T: serde::de::DeserializeOwned>(&self, cmd: &str, args: Value) -> T {
-        let raw = self.invoke(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"));
-        serde_json::from_value(raw).unwrap_or_else(|e| panic!("{cmd} returned an unexpected shape: {e}"))
-    }
-
-    fn list(&self, text: &str, tag: &str) -> Vec<String> {
-        let list: Vec<PromptSummary> = self.call("list_prompts", json!({"filter": {"text": text, "tag": tag}}));
-        list.into_iter().map(|p| p.name).collect()
-    }
+fn list(fx: &TestApp, text: &str, tag: &str) -> Vec<String> {
+    let list: Vec<PromptSummary> = fx.call("list_prompts", json!({"filter": {"text": text, "tag": tag}}));
+    list.into_iter().map(|p| p.name).collect()
 }
 
 fn prompt(name: &str, tags: &[&str], user: &str) -> Value {
@@ -64,7 +25,7 @@ fn prompt(name: &str, tags: &[&str], user: &str) -> Value {
 
 #[test]
 fn the_library_saves_updates_lists_and_deletes_through_ipc() {
-    let fx = Fixture::new();
+    let fx = TestApp::with_history();
 
     // Save, then save again under the same name: one prompt, updated.
     let first: Prompt = fx.call("save_prompt", json!({"prompt": prompt("Explain", &["science"], "Explain {{topic}}")}));
@@ -100,10 +61,10 @@ fn the_library_saves_updates_lists_and_deletes_through_ipc() {
     assert_eq!(got.variants[1].params.max_output_tokens, Some(300));
 
     // Filters: by tag (any case), by text in the name or the prompt.
-    assert_eq!(fx.list("", "KIDS"), ["Explain"]);
-    assert_eq!(fx.list("limerick", ""), ["Limerick"]);
-    assert_eq!(fx.list("child", ""), ["Explain"]);
-    let mut all = fx.list("", "");
+    assert_eq!(list(&fx, "", "KIDS"), ["Explain"]);
+    assert_eq!(list(&fx, "limerick", ""), ["Limerick"]);
+    assert_eq!(list(&fx, "child", ""), ["Explain"]);
+    let mut all = list(&fx, "", "");
     all.sort();
     assert_eq!(all, ["Explain", "Limerick"]);
 
@@ -112,7 +73,7 @@ fn the_library_saves_updates_lists_and_deletes_through_ipc() {
     let got: Prompt = fx.call("get_prompt", json!({"id": first.id}));
     assert_eq!(got.variants.iter().map(|v| v.id).collect::<Vec<_>>(), [b.id]);
     fx.call::<Value>("delete_prompt", json!({"id": first.id}));
-    assert_eq!(fx.list("", ""), ["Limerick"]);
+    assert_eq!(list(&fx, "", ""), ["Limerick"]);
     let err = fx.invoke("get_prompt", json!({"id": first.id})).unwrap_err();
     assert!(err["message"].as_str().unwrap().contains("not in the library"), "{err}");
     let left: i64 = rusqlite::Connection::open(fx.dir.path().join("history.db"))
@@ -124,7 +85,7 @@ fn the_library_saves_updates_lists_and_deletes_through_ipc() {
 
 #[test]
 fn bad_input_comes_back_as_an_error_the_ui_can_show() {
-    let fx = Fixture::new();
+    let fx = TestApp::with_history();
     let err = fx.invoke("save_prompt", json!({"prompt": prompt("  ", &[], "x")})).unwrap_err();
     assert!(err["message"].as_str().unwrap().contains("name is empty"), "{err}");
     let ragged = json!({"name": "Ragged", "user": "{{a}}", "inputs": {"columns": ["a", "b"], "rows": [["1"]]}});

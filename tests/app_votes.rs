@@ -2,73 +2,31 @@
 //! history file): votes tied to a recorded turn, the leaderboard by both methods, deleting and
 //! clearing, malformed votes refused as the caller's mistake, and private mode keeping no prompt.
 
-use std::sync::Arc;
+mod common;
 
+use common::TestApp;
 use juxta_app::ipc::RecordedTurn;
-use juxta_app::AppState;
 use juxta_engine::rank::Leaderboard;
-use juxta_engine::secrets::MemoryStore;
 use juxta_engine::store::Vote;
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 
-const APP_ORIGIN: &str = "tauri://localhost";
-
-struct Fixture {
-    _app: App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-    _dir: tempfile::TempDir,
+/// A turn recorded the way the UI records one before its panes start (no pane is run).
+fn record_turn(fx: &TestApp, models: &[&str], prompt: &str) -> RecordedTurn {
+    let panes: Vec<Value> = models
+        .iter()
+        .map(|m| json!({"pane_id": null, "provider": "mock", "model": m, "settings": {"params": {}}}))
+        .collect();
+    let turn = json!({"comparison_id": null, "prompt": prompt, "system": "", "params": {}, "panes": panes});
+    let recorded: Option<RecordedTurn> = fx.call("record_turn", json!({ "turn": turn }));
+    recorded.expect("recorded (not private)")
 }
 
-impl Fixture {
-    fn new() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let state = AppState::new(Arc::new(MemoryStore::new()), None).with_history(Some(dir.path().join("history.db")));
-        assert!(state.history.history.is_some(), "history opens in a fresh directory");
-        let app = juxta_app::setup(mock_builder(), state).build(tauri::generate_context!()).expect("mock app builds");
-        let window = WebviewWindowBuilder::new(&app, "main", WebviewUrl::default()).build().expect("mock window");
-        Fixture { _app: app, window, _dir: dir }
-    }
+fn vote(fx: &TestApp, vote: Value) -> i64 {
+    fx.call("record_vote", json!({ "vote": vote }))
+}
 
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: APP_ORIGIN.parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.window, request).map(|b| b.deserialize::<Value>().expect("JSON response"))
-    }
-
-    fn call<T: serde::de::DeserializeOwned>(&self, cmd: &str, args: Value) -> T {
-        let raw = self.invoke(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"));
-        serde_json::from_value(raw).unwrap_or_else(|e| panic!("{cmd} returned an unexpected shape: {e}"))
-    }
-
-    /// A turn recorded the way the UI records one before its panes start (no pane is run).
-    fn record_turn(&self, models: &[&str], prompt: &str) -> RecordedTurn {
-        let panes: Vec<Value> = models
-            .iter()
-            .map(|m| json!({"pane_id": null, "provider": "mock", "model": m, "settings": {"params": {}}}))
-            .collect();
-        let turn = json!({"comparison_id": null, "prompt": prompt, "system": "", "params": {}, "panes": panes});
-        let recorded: Option<RecordedTurn> = self.call("record_turn", json!({ "turn": turn }));
-        recorded.expect("recorded (not private)")
-    }
-
-    fn vote(&self, vote: Value) -> i64 {
-        self.call("record_vote", json!({ "vote": vote }))
-    }
-
-    fn board(&self, method: &str) -> Leaderboard {
-        self.call("leaderboard", json!({ "method": method }))
-    }
+fn board(fx: &TestApp, method: &str) -> Leaderboard {
+    fx.call("leaderboard", json!({ "method": method }))
 }
 
 /// A vote between mock models: `winner` indexes `models`, None is a tie.
@@ -87,17 +45,17 @@ fn keys(board: &Leaderboard) -> Vec<&str> {
 
 #[test]
 fn votes_on_a_recorded_turn_make_the_leaderboard() {
-    let fx = Fixture::new();
-    let empty = fx.board("elo");
+    let fx = TestApp::with_history();
+    let empty = board(&fx, "elo");
     assert_eq!((empty.votes, empty.rows.len()), (0, 0));
 
-    let turn = fx.record_turn(&["normal", "reasoning"], "Why is the sky blue?");
+    let turn = record_turn(&fx, &["normal", "reasoning"], "Why is the sky blue?");
     let mut first = ballot(&["normal", "reasoning"], Some(1));
     first["comparison_id"] = json!(turn.comparison_id);
     first["turn_id"] = json!(turn.turn_id);
     first["candidates"][1]["served_model"] = json!("reasoning-2025");
     first["prompt"] = json!("Why is the sky blue?");
-    let first_id = fx.vote(first);
+    let first_id = vote(&fx, first);
 
     let listed: Vec<Vote> = fx.call("list_votes", json!({ "limit": 10 }));
     assert_eq!(listed.len(), 1);
@@ -108,18 +66,18 @@ fn votes_on_a_recorded_turn_make_the_leaderboard() {
     assert_eq!(v.candidates[0].pane_label.as_deref(), Some("Model A"));
     assert_eq!(v.prompt, "Why is the sky blue?");
 
-    let elo = fx.board("elo");
+    let elo = board(&fx, "elo");
     assert_eq!(elo.votes, 1);
     assert_eq!(keys(&elo), ["mock/reasoning", "mock/normal"]);
     assert_eq!(elo.rows.iter().map(|r| r.rating).collect::<Vec<_>>(), [1516.0, 1484.0]);
     assert_eq!((elo.rows[0].wins, elo.rows[0].losses, elo.rows[1].losses), (1, 0, 1));
 
     // A three-way vote for normal and a tie: normal comes out on top by both methods.
-    fx.vote(ballot(&["normal", "reasoning", "slow"], Some(0)));
-    fx.vote(ballot(&["normal", "slow"], Some(0)));
-    let tie_id = fx.vote(ballot(&["reasoning", "slow"], None));
+    vote(&fx, ballot(&["normal", "reasoning", "slow"], Some(0)));
+    vote(&fx, ballot(&["normal", "slow"], Some(0)));
+    let tie_id = vote(&fx, ballot(&["reasoning", "slow"], None));
     for method in ["elo", "bradley_terry"] {
-        let board = fx.board(method);
+        let board = board(&fx, method);
         assert_eq!(board.votes, 4, "{method}");
         assert_eq!(keys(&board), ["mock/normal", "mock/reasoning", "mock/slow"], "{method}");
         let normal = &board.rows[0];
@@ -127,22 +85,22 @@ fn votes_on_a_recorded_turn_make_the_leaderboard() {
         let slow = &board.rows[2];
         assert_eq!((slow.votes, slow.wins, slow.losses, slow.ties), (3, 0, 2, 1), "{method}");
     }
-    assert_ne!(fx.board("elo").rows[0].rating, fx.board("bradley_terry").rows[0].rating, "two different methods");
+    assert_ne!(board(&fx, "elo").rows[0].rating, board(&fx, "bradley_terry").rows[0].rating, "two different methods");
 
     fx.call::<()>("delete_vote", json!({ "id": tie_id }));
-    assert_eq!(fx.board("elo").votes, 3);
+    assert_eq!(board(&fx, "elo").votes, 3);
     let gone = fx.invoke("delete_vote", json!({ "id": tie_id })).expect_err("already deleted");
     assert_eq!(gone["kind"], "invalid_request");
 
     let cleared: u32 = fx.call("clear_votes", json!({}));
     assert_eq!(cleared, 3);
     assert!(fx.call::<Vec<Vote>>("list_votes", json!({ "limit": 10 })).is_empty());
-    assert!(fx.board("bradley_terry").rows.is_empty());
+    assert!(board(&fx, "bradley_terry").rows.is_empty());
 }
 
 #[test]
 fn malformed_votes_and_methods_are_refused() {
-    let fx = Fixture::new();
+    let fx = TestApp::with_history();
     let err = fx.invoke("record_vote", json!({ "vote": ballot(&["normal"], Some(0)) })).expect_err("one candidate");
     assert_eq!(err["kind"], "invalid_request");
     assert!(err["message"].as_str().unwrap().contains("at least two"), "{err}");
@@ -159,13 +117,13 @@ fn malformed_votes_and_methods_are_refused() {
 
 #[test]
 fn private_mode_keeps_the_vote_but_not_the_prompt() {
-    let fx = Fixture::new();
+    let fx = TestApp::with_history();
     fx.call::<()>("set_private_mode", json!({ "on": true }));
     let mut secret = ballot(&["a", "b"], Some(0));
     secret["prompt"] = json!("my confidential question");
-    fx.vote(secret);
+    vote(&fx, secret);
     let listed: Vec<Vote> = fx.call("list_votes", json!({ "limit": 10 }));
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].prompt, "");
-    assert_eq!(fx.board("elo").votes, 1);
+    assert_eq!(board(&fx, "elo").votes, 1);
 }

@@ -1,7 +1,8 @@
 //! `juxta bench` end to end: the real binary against a real juxta-mock.
 
-use std::process::Stdio;
+mod common;
 
+use common::{run_juxta, Out};
 use juxta_mock::MockServer;
 use serde_json::Value;
 
@@ -9,33 +10,8 @@ async fn mock() -> MockServer {
     MockServer::builder().start().await.unwrap()
 }
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 async fn juxta(args: &[String], data_dir: &std::path::Path) -> Out {
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_juxta"))
-        .args(args)
-        .env("JUXTA_KEYCHAIN_SERVICE", "dev.juxta.app.cli-tests")
-        .env("NO_COLOR", "1")
-        .env(
-            "JUXTA_CONFIG_DIR",
-            std::env::temp_dir().join("juxta-cli-tests-no-config"),
-        )
-        .env("JUXTA_DATA_DIR", data_dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .await
-        .unwrap();
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run_juxta(args, data_dir, None, &[]).await
 }
 
 fn bench_args(mock: &MockServer, extra: &[&str]) -> Vec<String> {

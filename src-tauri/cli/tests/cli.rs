@@ -1,73 +1,16 @@
 //! The `juxta` binary end to end: real processes, a real juxta-mock on a real socket.
 
-use std::path::PathBuf;
-use std::process::Stdio;
+mod common;
 
-use juxta_mock::MockServer;
+use common::{compare, mock, post_bodies, providers, run_juxta, Out};
 use serde_json::Value;
-use tokio::io::AsyncWriteExt;
 
 const CANARY: &str = "sk-canary-cli-5e8d2b7a9f104c36";
 
-async fn mock() -> MockServer {
-    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures");
-    MockServer::start("127.0.0.1:0".parse().unwrap(), fixtures)
-        .await
-        .unwrap()
-}
-
-/// `--provider` definitions for the mock's three protocols.
-fn providers(mock: &MockServer) -> Vec<String> {
-    let b = mock.base_url();
-    vec![
-        "--provider".into(),
-        format!("mo={},{b}/v1", "openai"),
-        "--provider".into(),
-        format!("ma=anthropic,{b}/v1"),
-        "--provider".into(),
-        format!("mg=gemini,{b}/v1beta"),
-    ]
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
+/// Runs `juxta` with this process's history directory (tests that look at history pass their own).
 async fn juxta(args: &[String], stdin: Option<&str>, env: &[(&str, &str)]) -> Out {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_juxta"));
-    cmd.args(args)
-        .env("JUXTA_KEYCHAIN_SERVICE", "dev.juxta.app.cli-tests")
-        .env("NO_COLOR", "1")
-        // Never the developer's own config.
-        .env(
-            "JUXTA_CONFIG_DIR",
-            std::env::temp_dir().join("juxta-cli-tests-no-config"),
-        )
-        // Never the developer's own history (tests that look at history pass their own dir).
-        .env(
-            "JUXTA_DATA_DIR",
-            std::env::temp_dir().join(format!("juxta-cli-tests-data-{}", std::process::id())),
-        )
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    if let Some(s) = stdin {
-        pipe.write_all(s.as_bytes()).await.unwrap();
-    }
-    drop(pipe);
-    let out = child.wait_with_output().await.unwrap();
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let data = std::env::temp_dir().join(format!("juxta-cli-tests-data-{}", std::process::id()));
+    run_juxta(args, &data, stdin, env).await
 }
 
 fn args(list: &[&str]) -> Vec<String> {
@@ -97,18 +40,19 @@ const PANE_KEYS: [&str; 17] = [
 #[tokio::test(flavor = "multi_thread")]
 async fn compare_json_reports_every_pane_in_order_with_the_documented_keys() {
     let mock = mock().await;
-    let mut a = args(&[
-        "compare",
-        "-m",
-        "mo:normal",
-        "-m",
-        "ma:reasoning",
-        "-m",
-        "mg:tools",
-        "--json",
-    ]);
-    a.extend(providers(&mock));
-    a.push("What is the weather in Paris?".into());
+    let a = compare(
+        &mock,
+        &[
+            "-m",
+            "mo:normal",
+            "-m",
+            "ma:reasoning",
+            "-m",
+            "mg:tools",
+            "--json",
+        ],
+        "What is the weather in Paris?",
+    );
     let out = juxta(&a, None, &[]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
@@ -158,18 +102,19 @@ async fn compare_json_reports_every_pane_in_order_with_the_documented_keys() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_pane_exits_1_and_the_others_are_reported_in_full() {
     let mock = mock().await;
-    let mut a = args(&[
-        "compare",
-        "-m",
-        "mo:normal",
-        "-m",
-        "ma:auth-error",
-        "-m",
-        "mg:drop@after=5",
-        "--json",
-    ]);
-    a.extend(providers(&mock));
-    a.push("hi".into());
+    let a = compare(
+        &mock,
+        &[
+            "-m",
+            "mo:normal",
+            "-m",
+            "ma:auth-error",
+            "-m",
+            "mg:drop@after=5",
+            "--json",
+        ],
+        "hi",
+    );
     let out = juxta(&a, None, &[]).await;
     assert_eq!(out.code, 1, "{}", out.stderr);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
@@ -188,34 +133,30 @@ async fn a_failed_pane_exits_1_and_the_others_are_reported_in_full() {
 #[tokio::test(flavor = "multi_thread")]
 async fn settings_and_pane_overrides_reach_the_wire() {
     let mock = mock().await;
-    let mut a = args(&[
-        "compare",
-        "-m",
-        "mo:echo",
-        "-m",
-        "ma:echo",
-        "--system",
-        "Be brief.",
-        "--set",
-        "temperature=0.3",
-        "--set",
-        "max_tokens=100",
-        "--pane-set",
-        "2:temperature=1.5",
-        "--pane-set",
-        "2:system=Be verbose.",
-        "--json",
-    ]);
-    a.extend(providers(&mock));
-    a.push("-".into());
+    let a = compare(
+        &mock,
+        &[
+            "-m",
+            "mo:echo",
+            "-m",
+            "ma:echo",
+            "--system",
+            "Be brief.",
+            "--set",
+            "temperature=0.3",
+            "--set",
+            "max_tokens=100",
+            "--pane-set",
+            "2:temperature=1.5",
+            "--pane-set",
+            "2:system=Be verbose.",
+            "--json",
+        ],
+        "-",
+    );
     let out = juxta(&a, Some("prompt from stdin"), &[]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let bodies: Vec<Value> = mock
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "POST")
-        .map(|r| r.body)
-        .collect();
+    let bodies: Vec<Value> = post_bodies(&mock);
     let openai = bodies
         .iter()
         .find(|b| b.get("messages").and_then(|m| m[0]["role"].as_str()) == Some("system"))
@@ -249,18 +190,19 @@ async fn settings_and_pane_overrides_reach_the_wire() {
 #[tokio::test(flavor = "multi_thread")]
 async fn retries_and_fallbacks_are_visible() {
     let mock = mock().await;
-    let mut a = args(&[
-        "compare",
-        "-m",
-        "mo:server-error",
-        "--fallback",
-        "1:ma:normal",
-        "--retries",
-        "1",
-        "--json",
-    ]);
-    a.extend(providers(&mock));
-    a.push("hi".into());
+    let a = compare(
+        &mock,
+        &[
+            "-m",
+            "mo:server-error",
+            "--fallback",
+            "1:ma:normal",
+            "--retries",
+            "1",
+            "--json",
+        ],
+        "hi",
+    );
     let out = juxta(&a, None, &[]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
@@ -283,15 +225,11 @@ async fn retries_and_fallbacks_are_visible() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_terminal_view_labels_every_pane_and_ends_with_metrics() {
     let mock = mock().await;
-    let mut a = args(&[
-        "compare",
-        "-m",
-        "mo:normal@tokens=30",
-        "-m",
-        "ma:stream-error",
-    ]);
-    a.extend(providers(&mock));
-    a.push("hi".into());
+    let a = compare(
+        &mock,
+        &["-m", "mo:normal@tokens=30", "-m", "ma:stream-error"],
+        "hi",
+    );
     let out = juxta(&a, None, &[]).await;
     assert_eq!(out.code, 1);
     let lines: Vec<&str> = out.stdout.lines().collect();
@@ -571,18 +509,19 @@ async fn runs_are_kept_in_history_searchable_exportable_and_private_runs_are_not
     let data_dir = data.path().to_str().unwrap().to_string();
     let env = [("JUXTA_DATA_DIR", data_dir.as_str())];
     let mock = mock().await;
-    let mut a = args(&[
-        "compare",
-        "-m",
-        "mo:normal@tokens=40",
-        "-m",
-        "mo:reasoning@tokens=20",
-        "--set",
-        "temperature=0.3",
-        "--json",
-    ]);
-    a.extend(providers(&mock));
-    a.push("Tell me about otters\nin two lines".into());
+    let a = compare(
+        &mock,
+        &[
+            "-m",
+            "mo:normal@tokens=40",
+            "-m",
+            "mo:reasoning@tokens=20",
+            "--set",
+            "temperature=0.3",
+            "--json",
+        ],
+        "Tell me about otters\nin two lines",
+    );
     let out = juxta(&a, None, &env).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();

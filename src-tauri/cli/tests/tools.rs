@@ -1,79 +1,17 @@
 //! `juxta compare` with tools, a tool loop, structured output, routing and per-provider limits:
 //! the real binary against a real juxta-mock on 127.0.0.1.
 
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+mod common;
 
-use juxta_mock::MockServer;
+use std::path::Path;
+
+use common::{compare, mock, post_bodies, run_juxta, Out};
 use serde_json::{json, Value};
 
-async fn mock() -> MockServer {
-    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures");
-    MockServer::start("127.0.0.1:0".parse().unwrap(), fixtures)
-        .await
-        .unwrap()
-}
-
-/// `--provider` definitions for the mock's three protocols.
-fn providers(mock: &MockServer) -> Vec<String> {
-    let b = mock.base_url();
-    vec![
-        "--provider".into(),
-        format!("mo=openai,{b}/v1"),
-        "--provider".into(),
-        format!("ma=anthropic,{b}/v1"),
-        "--provider".into(),
-        format!("mg=gemini,{b}/v1beta"),
-    ]
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", self.stdout, self.stderr))
-    }
-}
-
-/// Runs `juxta` with no config, a throwaway history (unless `env` gives one) and no colours.
+/// Runs `juxta` with a throwaway history (unless `env` gives one).
 async fn juxta(args: &[String], env: &[(&str, &str)]) -> Out {
     let data = tempfile::tempdir().unwrap();
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_juxta"));
-    cmd.args(args)
-        .env("JUXTA_KEYCHAIN_SERVICE", "dev.juxta.app.cli-tests")
-        .env("NO_COLOR", "1")
-        .env(
-            "JUXTA_CONFIG_DIR",
-            std::env::temp_dir().join("juxta-cli-tests-no-config"),
-        )
-        .env("JUXTA_DATA_DIR", data.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().await.unwrap();
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn compare(mock: &MockServer, list: &[&str], prompt: &str) -> Vec<String> {
-    let mut a: Vec<String> = std::iter::once("compare")
-        .chain(list.iter().copied())
-        .map(String::from)
-        .collect();
-    a.extend(providers(mock));
-    a.push(prompt.into());
-    a
+    run_juxta(args, data.path(), None, env).await
 }
 
 fn weather_schema() -> Value {
@@ -151,12 +89,7 @@ async fn tools_files_in_both_shapes_and_invalid_arguments_are_flagged() {
         assert_eq!(panes[2]["tool_calls"][0]["check"]["valid"], true);
     }
     // The tools were sent in each protocol's own shape.
-    let bodies: Vec<Value> = mock
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "POST")
-        .map(|r| r.body)
-        .collect();
+    let bodies: Vec<Value> = post_bodies(&mock);
     let openai_body = bodies
         .iter()
         .find(|b| b["model"] == "tools@calls=2")
@@ -269,12 +202,7 @@ async fn a_tool_loop_reaches_the_answer_on_openai_and_anthropic() {
     assert_eq!(steps[0][1]["tool_calls"][0]["arguments"]["city"], "Tokyo");
     assert_eq!(steps[0][0]["finish_reason"], "tool_calls");
 
-    let posts: Vec<Value> = mock
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "POST")
-        .map(|r| r.body)
-        .collect();
+    let posts: Vec<Value> = post_bodies(&mock);
     assert_eq!(
         posts
             .iter()

@@ -84,58 +84,12 @@ pub fn to_json(report: &BenchReport) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
-    use crate::bench::summary::tests::run;
-    use crate::bench::summary::{summarize, PaneInfo};
-    use crate::bench::{BenchPlan, ErrorClass};
-
-    fn report() -> BenchReport {
-        let mut a = run(0, true);
-        a.ttft_ms = Some(123.4567);
-        a.total_ms = Some(456.0);
-        a.output_tokens = Some(40);
-        a.cost_usd = Some(0.00012);
-        a.served_model = Some("m-2024".into());
-        a.text = "line one, with a comma\nand \"quotes\"".into();
-        a.input = Some(1);
-        let mut b = run(1, false);
-        b.error_class = Some(ErrorClass::RateLimited);
-        b.error = Some("429: slow down".into());
-        b.retries = 2;
-        b.rep = 3;
-        let runs = vec![a, b];
-        let panes = (0..2)
-            .map(|pane| {
-                summarize(
-                    &PaneInfo {
-                        pane,
-                        label: format!("p{pane}/m"),
-                        provider: format!("p{pane}"),
-                        model: "m".into(),
-                    },
-                    &runs,
-                )
-            })
-            .collect();
-        let inputs = vec![BTreeMap::from([("x".to_string(), "1".to_string())]); 2];
-        BenchReport {
-            started_at: 1_700_000_000_000,
-            elapsed_ms: 999.5,
-            plan: BenchPlan {
-                inputs,
-                ..Default::default()
-            },
-            stopped: false,
-            panes,
-            runs,
-        }
-    }
+    use crate::bench::test_support::sample_report;
 
     #[test]
     fn csv_has_a_header_and_one_row_per_run_that_read_back() {
-        let text = to_csv(&report());
+        let text = to_csv(&sample_report());
         let mut r = csv::Reader::from_reader(text.as_bytes());
         assert_eq!(r.headers().unwrap().iter().collect::<Vec<_>>(), CSV_COLUMNS);
         let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
@@ -167,7 +121,7 @@ mod tests {
 
     #[test]
     fn json_is_the_report_and_reads_back_equal() {
-        let report = report();
+        let report = sample_report();
         let text = to_json(&report);
         let back: BenchReport = serde_json::from_str(&text).unwrap();
         assert_eq!(back, report);
@@ -176,7 +130,7 @@ mod tests {
         assert_eq!(v["panes"][1]["errors"]["rate_limited"], 1);
         assert_eq!(v["panes"][1]["error_rate"], 1.0);
         assert_eq!(v["panes"][0]["served_models"]["m-2024"], 1);
-        assert_eq!(v["plan"]["rps"], serde_json::Value::Null);
+        assert_eq!(v["plan"]["rps"], 5.0);
         assert_eq!(v["elapsed_ms"], 999.5);
     }
 }

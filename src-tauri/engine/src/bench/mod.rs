@@ -16,6 +16,8 @@ mod runner;
 pub mod stats;
 pub mod summary;
 pub mod template;
+#[cfg(test)]
+pub(crate) mod test_support;
 mod types;
 
 pub use runner::{start_bench, BenchHandle};

@@ -111,12 +111,7 @@ fn expand(panes: &[PaneSpec], plan: &BenchPlan) -> Result<Vec<Job>, BenchError> 
     for spec in panes {
         let mut per_row = Vec::with_capacity(rows.len());
         for (index, values) in &rows {
-            let mut spec = fill(spec, values.unwrap_or(&empty)).map_err(|name| {
-                BenchError::UnknownVariable {
-                    name,
-                    row: index.map_or(0, |i| i + 1),
-                }
-            })?;
+            let mut spec = fill(spec, values.unwrap_or(&empty), index.map_or(0, |i| i + 1))?;
             if let Some(n) = plan.retries {
                 spec.policy.max_retries = n;
             }
@@ -140,12 +135,17 @@ fn expand(panes: &[PaneSpec], plan: &BenchPlan) -> Result<Vec<Job>, BenchError> 
     Ok(jobs)
 }
 
-/// The pane with every message's text and the system prompt filled in.
-fn fill(spec: &PaneSpec, values: &BTreeMap<String, String>) -> Result<PaneSpec, String> {
+/// The pane with every message's text and the system prompt filled in from row `row` of the
+/// prompt set (1-based; 0 without one).
+fn fill(
+    spec: &PaneSpec,
+    values: &BTreeMap<String, String>,
+    row: usize,
+) -> Result<PaneSpec, BenchError> {
     let mut spec = spec.clone();
     let req = &mut spec.request;
     if let Some(system) = &req.system {
-        req.system = Some(template::render(system, values)?);
+        req.system = Some(template::render(system, values, row)?);
     }
     for message in &mut req.messages {
         let text = match message {
@@ -153,7 +153,7 @@ fn fill(spec: &PaneSpec, values: &BTreeMap<String, String>) -> Result<PaneSpec, 
             | Message::Assistant { content, .. }
             | Message::Tool { content, .. } => content,
         };
-        *text = template::render(text, values)?;
+        *text = template::render(text, values, row)?;
     }
     Ok(spec)
 }

@@ -211,70 +211,14 @@ fn run_from_row(r: &Row<'_>) -> rusqlite::Result<BenchRun> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
-    use crate::bench::summary::{summarize, PaneInfo};
-
-    fn report() -> BenchReport {
-        let mut runs = Vec::new();
-        for i in 0..5u32 {
-            let ok = i != 3;
-            runs.push(BenchRun {
-                pane: (i % 2) as usize,
-                input: Some((i % 3) as usize),
-                rep: i,
-                started_ms: 1.5 * f64::from(i),
-                ok,
-                error_class: (!ok).then_some(ErrorClass::RateLimited),
-                stopped: false,
-                error: (!ok).then(|| "429".into()),
-                ttft_ms: ok.then_some(10.25),
-                total_ms: ok.then_some(20.5),
-                output_tokens: ok.then_some(40),
-                tokens_per_s: ok.then_some(99.9),
-                cost_usd: ok.then_some(0.0001),
-                retries: u32::from(!ok),
-                served_model: ok.then(|| "m".into()),
-                substituted: i == 4,
-                text: format!("answer {i}"),
-            });
-        }
-        let panes = (0..2)
-            .map(|pane| {
-                summarize(
-                    &PaneInfo {
-                        pane,
-                        label: format!("p{pane}/m"),
-                        provider: format!("p{pane}"),
-                        model: "m".into(),
-                    },
-                    &runs,
-                )
-            })
-            .collect();
-        let inputs = vec![BTreeMap::from([("x".to_string(), "1".to_string())]); 3];
-        BenchReport {
-            started_at: 1_700_000_000_000,
-            elapsed_ms: 321.5,
-            plan: BenchPlan {
-                repetitions: 5,
-                concurrency: 2,
-                rps: Some(5.0),
-                inputs,
-                retries: Some(0),
-            },
-            stopped: true,
-            panes,
-            runs,
-        }
-    }
+    use crate::bench::test_support::sample_report;
 
     #[test]
     fn a_bench_is_saved_listed_read_back_whole_and_deleted() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path().join("h.db")).unwrap().store;
-        let report = report();
+        let report = sample_report();
         let id = store.save_bench(&report, "nightly").unwrap();
         let older = BenchReport {
             started_at: report.started_at - 1,
@@ -293,7 +237,7 @@ mod tests {
         assert_eq!(item.panes, ["p0/m", "p1/m"]);
         assert_eq!(
             (item.runs, item.failed, item.stopped, item.elapsed_ms),
-            (5, 1, true, 321.5)
+            (2, 1, true, 999.5)
         );
         assert_eq!(item.created_at, report.started_at);
 
@@ -315,7 +259,7 @@ mod tests {
             .query_row("SELECT count(*) FROM bench_runs", [], |r| r.get(0))
             .unwrap();
         assert_eq!(
-            left, 5,
+            left, 2,
             "the deleted bench's runs went with it; the other's stay"
         );
     }

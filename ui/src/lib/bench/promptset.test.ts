@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PROMPT_ROWS, promptRows, templateVars } from './promptset';
+import { MAX_PROMPT_ROWS, promptRows } from './promptset';
 
 describe('prompt sets', () => {
   it('takes the engine rows with their columns in order of first appearance', () => {
@@ -17,10 +17,5 @@ describe('prompt sets', () => {
     expect(promptRows([])).toEqual({ ok: false, error: expect.stringContaining('no rows') });
     const many = Array.from({ length: MAX_PROMPT_ROWS + 1 }, (_, i) => ({ n: String(i) }));
     expect(promptRows(many)).toEqual({ ok: false, error: expect.stringContaining(`at most ${MAX_PROMPT_ROWS}`) });
-  });
-
-  it('finds the template variables', () => {
-    expect(templateVars('Explain {{topic}} to a {{ audience }}; again {{topic}}. {{}} {notone} {{#each}}')).toEqual(['topic', 'audience']);
-    expect(templateVars('{{été}} {{a.b-c_d}}')).toEqual(['été', 'a.b-c_d']);
   });
 });

@@ -20,11 +20,3 @@ function columnsOf(rows: PromptRow[]): string[] {
   for (const r of rows) for (const k of Object.keys(r)) seen.add(k);
   return [...seen];
 }
-
-/** The `{{name}}` placeholders of a template, in order of first use: the engine's rule (letters, digits, `_`,
- *  `-`, `.`, not starting with `-` or `.`; spaces inside the braces allowed). */
-export function templateVars(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(/\{\{\s*([\p{L}\p{N}_][\p{L}\p{N}_.-]*)\s*\}\}/gu)) if (!out.includes(m[1])) out.push(m[1]);
-  return out;
-}

@@ -11,11 +11,15 @@ vi.mock('../../ipc', async (importOriginal) => ({
   stopPane: vi.fn(),
   stopAll: vi.fn(),
   listModels: vi.fn(),
+  listComparisons: vi.fn(async () => []),
+  getComparison: vi.fn(),
+  getPrivateMode: vi.fn(async () => false),
+  historyNotice: vi.fn(async () => null),
 }));
 
-import { recordTurn, recordVote } from '../../ipc';
+import { getComparison, listComparisons, recordTurn, recordVote } from '../../ipc';
 import { renderCompare, tick } from '../../test/compare';
-import { delta, done, report } from '../../test/fixtures';
+import { delta, done, report, savedComparison, summary } from '../../test/fixtures';
 import { BlindMode } from './blind.svelte';
 import { seededRng } from './shuffle';
 
@@ -29,12 +33,14 @@ beforeEach(() => {
   localStorage.clear();
   vi.mocked(recordVote).mockReset().mockResolvedValue(1);
   vi.mocked(recordTurn).mockReset().mockResolvedValue(null);
+  vi.mocked(listComparisons).mockReset().mockResolvedValue([]);
+  vi.mocked(getComparison).mockReset();
 });
 
 /** Renders three panes with blind mode on (a seeded shuffle) and runs them. */
-async function blindRun(seed = 7) {
+async function blindRun(seed = 7, { historyOpen = false } = {}) {
   const blind = new BlindMode({ enabled: true, rng: seededRng(seed) });
-  const view = renderCompare(MODELS, { blind });
+  const view = renderCompare(MODELS, { blind, historyOpen });
   view.comparison.prompt = 'Why is the sky blue?';
   await tick();
   await fireEvent.click(screen.getByTestId('run-button'));
@@ -209,5 +215,47 @@ describe('blind mode', () => {
     const error = screen.getByTestId('pane-error');
     expect(error.textContent).not.toContain('gpt-4o');
     expect(error.textContent).toContain('rate_limited');
+  });
+
+  it('keeps the live run nameless in the history sidebar and refuses to open it until the vote', async () => {
+    const recorded = {
+      comparison_id: 11,
+      turn_id: 22,
+      panes: [1, 2, 3].map((i) => ({ pane_id: i, answer_id: 100 + i })),
+    };
+    vi.mocked(recordTurn).mockResolvedValue(recorded);
+    // History lists the live run as it was saved: with its models.
+    vi.mocked(listComparisons).mockResolvedValue([summary({ id: 11, models: MODELS.map(([p, m]) => `${p}:${m}`) })]);
+    vi.mocked(getComparison).mockResolvedValue(
+      savedComparison({
+        id: 11,
+        panes: MODELS.map(([provider, model], i) => ({ id: i + 1, provider, model, settings: { params: {} }, rating: null, note: '' })),
+      }),
+    );
+    const { started } = await blindRun(7, { historyOpen: true });
+    for (const [, model] of MODELS) await finish(started, model);
+    const item = await screen.findByTestId('history-item');
+    await waitFor(() => expect(item.textContent).toContain('Blind run — vote to reveal'));
+    // The sidebar and the answers on screen (the composer's chips list the models chosen, by design, not whose answer is whose).
+    const shown = () => [screen.getByTestId('history'), ...screen.getAllByTestId('pane')].map((el) => el.innerHTML).join('');
+    const named = () => MODELS.filter(([, model]) => shown().includes(model)).map(([, m]) => m);
+    expect(named(), 'the sidebar names no model before the vote').toEqual([]);
+
+    await fireEvent.click(within(item).getByTestId('history-open'));
+    await tick();
+    expect(getComparison, 'the saved view of the unrevealed run is not opened').not.toHaveBeenCalled();
+    expect(screen.queryByTestId('history-readonly')).toBeNull();
+    expect(screen.getByTestId('history-message').textContent).toContain('vote');
+    expect(named()).toEqual([]);
+    expect(paneTitles()).toEqual(['Model A', 'Model B', 'Model C']);
+
+    // After the vote the sidebar names the models and the run opens with its names.
+    await fireEvent.click(screen.getAllByTestId('vote-button')[0]);
+    await tick();
+    await waitFor(() => expect(screen.getByTestId('history-item').textContent).toContain('gpt-4o'));
+    await fireEvent.click(within(screen.getByTestId('history-item')).getByTestId('history-open'));
+    await screen.findByTestId('history-readonly');
+    expect(getComparison).toHaveBeenCalledWith(11);
+    expect(paneTitles()).toEqual(['openai · gpt-4o', 'anthropic · claude-sonnet', 'gemini · gemini-flash']);
   });
 });

@@ -81,6 +81,14 @@ export class BlindMode {
     });
   }
 
+  /**
+   * The history comparison the unrevealed round was saved to, or null. History stores the run with its
+   * models, so the sidebar must not list them, nor open it, until the vote (or Skip) reveals the names.
+   */
+  concealedHistoryId(comparison: Comparison): number | null {
+    return this.hiding ? comparison.historyId : null;
+  }
+
   /** The blind name of a pane while names are hidden. */
   labelFor(pane: PaneModel): string | undefined {
     return labelOf(this.round, pane.key) ?? undefined;

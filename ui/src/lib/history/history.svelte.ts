@@ -29,6 +29,9 @@ export const PAGE_SIZE = 100;
 export const SEARCH_LIMIT = 100;
 export const SEARCH_DEBOUNCE_MS = 150;
 export const UNDO_MS = 8000;
+/** What the sidebar shows of the live blind run instead of its models. */
+export const BLIND_CONCEALED = 'Blind run — vote to reveal';
+export const BLIND_REFUSAL = 'This is the blind run on screen: vote (or skip) first, then open it to see its models.';
 
 export interface SavedOnScreen {
   record: SavedComparison;
@@ -222,7 +225,12 @@ export class HistoryState {
     if (await this.act(on ? 'turn private mode on' : 'turn private mode off', () => setPrivateMode(on))) this.privateMode = on;
   }
 
-  async open(id: number): Promise<void> {
+  /** `concealed`: the live blind run before its vote; opening it would show the names, so it is refused. */
+  async open(id: number, { concealed = false }: { concealed?: boolean } = {}): Promise<void> {
+    if (concealed) {
+      this.message = BLIND_REFUSAL;
+      return;
+    }
     try {
       const record = await getComparison(id);
       this.viewing = { record, comparison: savedView(record) };

@@ -21,7 +21,22 @@ describe('variables', () => {
       'tone_2',
       'été',
     ]);
-    expect(findVariables('no {placeholders} here, {{ }}, {{1abc}}, {{a b}}')).toEqual([]);
+    expect(findVariables('no {placeholders} here, {{ }}, {{-abc}}, {{.x}}, {{a b}}')).toEqual([]);
+  });
+
+  // The same names as the engine's `template.rs` tests: the two sides must agree on every one.
+  it("follows the engine's rule: a leading digit, Unicode letters and marks, its white space", () => {
+    expect(findVariables('Explain {{topic}} to a {{ audience }}; again {{topic}}. {{}} {notone} {{#each}}')).toEqual([
+      'topic',
+      'audience',
+    ]);
+    expect(findVariables('{{été}} {{a.b-c_d}}')).toEqual(['été', 'a.b-c_d']);
+    expect(findVariables('{{1st}} {{ 2nd }} {{42}}')).toEqual(['1st', '2nd', '42']);
+    // A Devanagari vowel sign is Alphabetic but not a letter (\p{L}).
+    expect(findVariables('{{हिंदी}}')).toEqual(['हिंदी']);
+    // U+3000 and U+00A0 are white space to Rust's trim; U+FEFF is not.
+    expect(findVariables('{{\u3000x\u00a0}} {{\ufeffy}}')).toEqual(['x']);
+    expect(findVariables('{{{x}}} {{ {{y}}')).toEqual(['x', 'y']);
   });
 
   it('fills a template from a row, and names the first unknown variable', () => {

@@ -1,11 +1,16 @@
 // `{{name}}` placeholders in a prompt and the table of test inputs that fills them. Pure: the
-// composer's table, the library and (later) the benchmark grid all use these.
+// composer's table, the library and the benchmark (grid and setup form) all use these; the one TS rule.
 import type { PromptInputs } from '../../ipc';
 
 export type { PromptInputs };
 
-/** `{{ name }}`: a letter or `_` first, then letters, digits, `_`, `-` or `.`; spaces inside the braces are allowed. */
-const PLACEHOLDER = /\{\{\s*([\p{L}_][\p{L}\p{N}_.-]*)\s*\}\}/gu;
+/**
+ * `{{ name }}`, the engine's rule exactly (`engine/src/bench/template.rs`): a letter, digit or `_` first, then
+ * letters, digits, `_`, `-` or `.`; white space inside the braces is allowed. "Letter" and "digit" and "white space"
+ * are Rust's `char::is_alphabetic`, `is_numeric` and `is_whitespace`: the Unicode properties Alphabetic, N and
+ * White_Space (so not `\p{L}`, which lacks combining vowel signs, nor `\s`, which also takes U+FEFF).
+ */
+const PLACEHOLDER = /\{\{\p{White_Space}*([\p{Alphabetic}\p{N}_][\p{Alphabetic}\p{N}_.-]*)\p{White_Space}*\}\}/gu;
 
 /** The variables of the texts, each once, in order of first appearance. */
 export function findVariables(...texts: string[]): string[] {
