@@ -7,8 +7,15 @@
   so this is an upper bound.
 - Cold start: process start to an interactive window (the message box present), through WebDriver:
   an upper bound, since it includes WebKitWebDriver's own start.
-- Memory of the whole app (the app and its WebKit processes) with 8 finished panes: RSS and PSS.
+- Memory of the whole app (the app and its WebKit processes) with 8 finished panes: RSS and PSS, right after
+  the run and again SETTLE seconds later, with PSS per process.
+- Where the CPU went during the run: per process (the app, its WebKit processes, the mock, Xvfb, the drivers)
+  and per thread of the web process (its main thread, JIT workers, ...).
 - The release binary's size.
+
+Experiments (not used for the figures): BENCH_CSS adds a style sheet before the run, BENCH_JS runs a script and
+prints its result, BENCH_PERF=file records the web process with `perf record -g`, BENCH_SMAPS=dir keeps each
+process's /proc/PID/smaps.
 
 Run by benches/app_perf.sh (release build, Xvfb, tauri-driver). Exits non-zero if the run is incomplete.
 """
@@ -26,16 +33,14 @@ import test_app as e2e  # noqa: E402  (the E2E harness: driver, helpers)
 PANES = 8
 TOKENS = int(os.environ.get("BENCH_TOKENS", "1200"))
 RATE = 200
+SETTLE = 15  # seconds after the run for the second memory reading
 
 RECORDER = """
 const raf = window.requestAnimationFrame.bind(window);
 window.__cb = [];
 // The app's own per-frame work (markdown renders) runs in rAF callbacks: time each one.
 window.requestAnimationFrame = (fn) => raf((t) => { const s = performance.now(); fn(t); window.__cb.push(performance.now() - s); });
-window.__frames = []; window.__updates = {}; window.__stop = false; window.__ipc = [];
-// Time spent handling IPC messages (the panes' channels): wrap the callbacks Tauri registers from now on.
-const internals = window.__TAURI_INTERNALS__, transform = internals.transformCallback.bind(internals);
-internals.transformCallback = (fn, once) => transform((...a) => { const s = performance.now(); const r = fn(...a); window.__ipc.push(performance.now() - s); return r; }, once);
+window.__frames = []; window.__updates = {}; window.__stop = false;
 let last = performance.now();
 const tick = (t) => { window.__frames.push(t - last); last = t; if (!window.__stop) requestAnimationFrame(tick); };
 requestAnimationFrame(tick);
@@ -107,6 +112,21 @@ def cpu_s(pids):
     return out
 
 
+def thread_cpu_s(pid):
+    """CPU seconds per thread name of one process (WebKit names its threads: compilers, GC, painting)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            stat = (task / "stat").read_text()
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            fields = stat[stat.rindex(")") + 2 :].split()
+            out[name] = out.get(name, 0) + (int(fields[11]) + int(fields[12])) / tick
+        except OSError:
+            pass
+    return out
+
+
 def main():
     mock = subprocess.Popen([str(e2e.BIN / "juxta-mock"), "--port", "0"], stdout=subprocess.PIPE, text=True)
     url = mock.stdout.readline().strip().removeprefix("juxta-mock listening on ")
@@ -136,6 +156,8 @@ def main():
         app.tid("prompt-input").send_keys("Write a long markdown answer with code blocks.")
         assert len(app.panes()) == PANES
 
+        if os.environ.get("BENCH_JS"):  # experiments: a script run just before the recorder; its result is printed
+            print("BENCH_JS:", driver.execute_script(os.environ["BENCH_JS"]))
         if os.environ.get("BENCH_CSS"):  # experiments: extra CSS for this run only
             driver.execute_script(
                 "const s = document.createElement('style'); s.textContent = arguments[0]; document.head.append(s);",
@@ -143,26 +165,50 @@ def main():
             )
         watched = tree(app_pid) + [mock.pid] + [int(p) for p in subprocess.run(
             ["pgrep", "-f", "Xvfb|WebKitWebDriver|tauri-driver"], capture_output=True, text=True).stdout.split()]
+        idle_before = cpu_s(watched)
+        time.sleep(3)
+        idle_after = cpu_s(watched)
+        print("CPU of the idle window over 3 s: " + ", ".join(
+            f"{n} {idle_after[n] - idle_before.get(n, 0):.2f} s" for n in sorted(idle_after)))
+        if os.environ.get("BENCH_CHECK_JS"):  # experiments: a script run after the idle reading; its result is printed
+            print("BENCH_CHECK_JS:", driver.execute_script(os.environ["BENCH_CHECK_JS"]))
+        web_pid = next(p for p in tree(app_pid) if Path(f"/proc/{p}/comm").read_text().startswith("WebKitWebProces"))
+        threads_before, app_threads_before = thread_cpu_s(web_pid), thread_cpu_s(app_pid)
         cpu_before, wall_before = cpu_s(watched), time.monotonic()
         profiler = None
         if os.environ.get("BENCH_PERF"):  # experiments: profile the web process during the run
             web = [p for p in tree(app_pid) if Path(f"/proc/{p}/comm").read_text().startswith("WebKitWebProces")]
             profiler = subprocess.Popen(["perf", "record", "-q", "-g", "-o", os.environ["BENCH_PERF"], "-p", str(web[0])])
-        driver.execute_script(RECORDER)
+        recorder = RECORDER
+        if os.environ.get("BENCH_NO_MO"):
+            recorder = recorder.replace("}).observe(document.body", "}).observe(document.createElement('div')")
+        driver.execute_script(recorder)
+        if os.environ.get("BENCH_QUIET_WAIT"):
+            time.sleep(TOKENS / RATE + 3)
         e2e.wait_for("every pane done", lambda: app.statuses() == ["done"] * PANES, timeout=TOKENS / RATE + 60, every=0.5)
         cpu_after, wall = cpu_s(watched), time.monotonic() - wall_before
+        threads = thread_cpu_s(web_pid)
+        threads = {n: threads[n] - threads_before.get(n, 0) for n in threads}
+        app_threads = thread_cpu_s(app_pid)
+        app_threads = {n: app_threads[n] - app_threads_before.get(n, 0) for n in app_threads}
         if profiler:
             profiler.send_signal(2)
             profiler.wait()
         time.sleep(0.5)
         data = driver.execute_script(
-            "window.__stop = true; return {ipc: window.__ipc, cb: window.__cb, frames: window.__frames, updates: window.__updates, runAt: window.__runAt,"
+            "window.__stop = true; return {cb: window.__cb, frames: window.__frames, updates: window.__updates, runAt: window.__runAt,"
             " totals: [...document.querySelectorAll('[data-testid=\"pane\"]')].map("
             "p => Number(p.querySelector('[data-metric=\"total\"]').dataset.ms))}"
         )
         pids = tree(app_pid)
         each = {}
         rss, pss = memory_kb(pids, each)
+        if os.environ.get("BENCH_SMAPS"):  # experiments: keep each process's memory map
+            for p in pids:
+                subprocess.run(f"cp /proc/{p}/smaps {os.environ['BENCH_SMAPS']}/$(cat /proc/{p}/comm).smaps", shell=True)
+        time.sleep(SETTLE)  # what the user has while reading the answers: freed memory returned, caches trimmed
+        settled_each = {}
+        settled_rss, settled_pss = memory_kb(pids, settled_each)
         names = sorted({Path(f"/proc/{p}/comm").read_text().strip() for p in pids if Path(f"/proc/{p}/comm").exists()})
     finally:
         driver.quit()
@@ -170,24 +216,28 @@ def main():
         mock.terminate()
 
     frames = data["frames"][2:]  # the first callbacks measure the recorder's own start
-    lags = [data["updates"][str(i)] - (data["runAt"] + data["totals"][i]) for i in range(PANES)]
+    lags = [data["updates"].get(str(i), float("nan")) - (data["runAt"] + data["totals"][i]) for i in range(PANES)]
     size = (e2e.BIN / "juxta-app").stat().st_size
     print(f"panes: {PANES} x {TOKENS} tokens at {RATE} tokens/s ({TOKENS / RATE:.1f} s each), {len(frames)} frames")
     print(f"frame time ms: p50 {pct(frames, 50):.1f}  p95 {pct(frames, 95):.1f}  p99 {pct(frames, 99):.1f}  max {max(frames):.1f}")
-    print(f"pane lag behind its stream ms (upper bound): max {max(lags):.0f}  each {[round(l) for l in lags]}")
+    if all(l == l for l in lags):  # NaN when the recorder saw no text change (BENCH_NO_MO)
+        print(f"pane lag behind its stream ms (upper bound): max {max(lags):.0f}  each {[round(l) for l in lags]}")
     print(f"cold start to interactive window (through WebDriver, upper bound): {cold:.2f} s")
     print(f"memory of the idle app at start: RSS {idle_rss / 1024:.0f} MB, PSS {idle_pss / 1024:.0f} MB")
     print(f"memory of the whole app ({', '.join(names)}; {len(pids)} processes): RSS {rss / 1024:.0f} MB, PSS {pss / 1024:.0f} MB")
-    print("PSS by process, idle -> after (MB): " + ", ".join(
-        f"{n} {idle_each.get(n, 0) / 1024:.0f} -> {each.get(n, 0) / 1024:.0f}" for n in sorted(each)))
+    print(f"memory {SETTLE} s later (8 finished panes on screen): RSS {settled_rss / 1024:.0f} MB, PSS {settled_pss / 1024:.0f} MB")
+    print("PSS by process, idle -> after -> settled (MB): " + ", ".join(
+        f"{n} {idle_each.get(n, 0) / 1024:.0f} -> {each.get(n, 0) / 1024:.0f} -> {settled_each.get(n, 0) / 1024:.0f}"
+        for n in sorted(each)))
     print(f"CPU during the run ({wall:.1f} s wall, 2 cores = {2 * wall:.1f} s): " + ", ".join(
         f"{n} {cpu_after[n] - cpu_before.get(n, 0):.2f} s" for n in sorted(cpu_after)))
+    print("the web process's CPU by thread: " + ", ".join(
+        f"{n} {t:.2f} s" for n, t in sorted(threads.items(), key=lambda x: -x[1]) if t >= 0.05))
+    print("the app process's CPU by thread: " + ", ".join(
+        f"{n} {t:.2f} s" for n, t in sorted(app_threads.items(), key=lambda x: -x[1]) if t >= 0.05))
     print(f"binary: {e2e.BIN / 'juxta-app'} {size / 1e6:.1f} MB")
     cb = data["cb"]
     print(f"time in rAF callbacks (the app's frame work + the recorder): total {sum(cb):.0f} ms over {len(cb)} callbacks, p95 {pct(cb, 95):.1f} ms, max {max(cb):.1f} ms")
-    ipc = data["ipc"]
-    if ipc:
-        print(f"time in IPC message handlers: total {sum(ipc):.0f} ms over {len(ipc)} messages, p95 {pct(ipc, 95):.1f} ms, max {max(ipc):.1f} ms")
     print(f"mean frame {statistics.mean(frames):.1f} ms")
 
 

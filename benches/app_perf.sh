@@ -14,7 +14,7 @@ command -v tauri-driver >/dev/null || cargo install -q tauri-driver --version '^
 
 T=$(mktemp -d /tmp/juxta-bench.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-export JUXTA_E2E_PROFILE=release JUXTA_E2E_DIR=$T/app JUXTA_E2E_LOGS=$T
+export JUXTA_E2E_PROFILE=${JUXTA_E2E_PROFILE:-release} JUXTA_E2E_DIR=$T/app JUXTA_E2E_LOGS=$T
 export HOME=$T/app/home XDG_CONFIG_HOME=$T/app/config XDG_DATA_HOME=$T/app/data XDG_CACHE_HOME=$T/app/cache
 export JUXTA_CONFIG_DIR=$T/app/config/juxta JUXTA_KEYCHAIN_SERVICE=juxta-bench-$$
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME"
