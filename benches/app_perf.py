@@ -13,9 +13,12 @@
   and per thread of the web process (its main thread, JIT workers, ...).
 - The release binary's size.
 
-Experiments (not used for the figures): BENCH_CSS adds a style sheet before the run, BENCH_JS runs a script and
-prints its result, BENCH_PERF=file records the web process with `perf record -g`, BENCH_SMAPS=dir keeps each
-process's /proc/PID/smaps.
+Experiments (not used for the figures): BENCH_PANES=N streams N panes instead of 8 (one pane leaves the web
+process's main thread unsaturated, so its CPU time measures the work); BENCH_CSS adds a style sheet before the run;
+BENCH_JS runs a script before the idle reading and BENCH_CHECK_JS one after it, printing their results;
+BENCH_PERF=file records the web process with `perf record -g`; BENCH_SMAPS=dir keeps each process's
+/proc/PID/smaps; BENCH_NO_MO drops the harness's MutationObserver (no lag figure then); BENCH_QUIET_WAIT sleeps
+through the run instead of polling it over WebDriver.
 
 Run by benches/app_perf.sh (release build, Xvfb, tauri-driver). Exits non-zero if the run is incomplete.
 """
@@ -30,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 import test_app as e2e  # noqa: E402  (the E2E harness: driver, helpers)
 
-PANES = 8
+PANES = int(os.environ.get("BENCH_PANES", "8"))
 TOKENS = int(os.environ.get("BENCH_TOKENS", "1200"))
 RATE = 200
 SETTLE = 15  # seconds after the run for the second memory reading
