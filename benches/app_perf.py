@@ -100,34 +100,29 @@ def memory_kb(pids, each=None):
     return rss, pss
 
 
-def cpu_s(pids):
-    """CPU seconds (user + system) used so far, per process name."""
+def cpu_by_name(stat_files):
+    """CPU seconds (user + system) used so far, summed per name, from /proc stat files (processes or threads)."""
     tick = os.sysconf("SC_CLK_TCK")
     out = {}
-    for p in pids:
+    for path in stat_files:
         try:
-            stat = Path(f"/proc/{p}/stat").read_text()
-            name = stat[stat.index("(") + 1 : stat.rindex(")")]
-            fields = stat[stat.rindex(")") + 2 :].split()
-            out[name] = out.get(name, 0) + (int(fields[11]) + int(fields[12])) / tick
+            stat = Path(path).read_text()
         except OSError:
-            pass
+            continue  # gone since it was listed
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        out[name] = out.get(name, 0) + (int(fields[11]) + int(fields[12])) / tick
     return out
+
+
+def cpu_s(pids):
+    """Per process name."""
+    return cpu_by_name(f"/proc/{p}/stat" for p in pids)
 
 
 def thread_cpu_s(pid):
-    """CPU seconds per thread name of one process (WebKit names its threads: compilers, GC, painting)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    out = {}
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            stat = (task / "stat").read_text()
-            name = stat[stat.index("(") + 1 : stat.rindex(")")]
-            fields = stat[stat.rindex(")") + 2 :].split()
-            out[name] = out.get(name, 0) + (int(fields[11]) + int(fields[12])) / tick
-        except OSError:
-            pass
-    return out
+    """Per thread name of one process (WebKit names its threads: JIT workers, IPC queues, GC helpers)."""
+    return cpu_by_name(task / "stat" for task in Path(f"/proc/{pid}/task").iterdir())
 
 
 def main():
