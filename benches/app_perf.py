@@ -3,8 +3,10 @@
 
 - Frame time: the intervals between requestAnimationFrame callbacks during the run (p50/p95/p99/max).
 - How far each pane falls behind its stream: the last DOM change of its answer, minus when its stream
-  ended (the Run click + the pane's own total time). The Run click is before the request leaves,
-  so this is an upper bound.
+  ended (the Run click + the pane's own total time). The Run click is before the request leaves
+  (the run is first recorded in history), so this is an upper bound. Also: the last DOM change minus
+  when the page got the pane's `done` event (its status turning "done"): the page's own share of the
+  lag, to which the app adds at most one 16 ms coalescing frame and one delivery batch.
 - Cold start: process start to an interactive window (the message box present), through WebDriver:
   an upper bound, since it includes WebKitWebDriver's own start.
 - Memory of the whole app (the app and its WebKit processes) with 8 finished panes: RSS and PSS, right after
@@ -13,9 +15,10 @@
   and per thread of the web process (its main thread, JIT workers, ...).
 - The release binary's size.
 
-Experiments (not used for the figures): BENCH_PANES=N streams N panes instead of 8 (one pane leaves the web
+Experiments (not used for the figures): BENCH_SCENARIO=normal streams paragraphs without code; BENCH_PANES=N streams N panes instead of 8 (one pane leaves the web
 process's main thread unsaturated, so its CPU time measures the work); BENCH_CSS adds a style sheet before the run;
-BENCH_JS runs a script before the idle reading and BENCH_CHECK_JS one after it, printing their results;
+BENCH_JS runs a script before the idle reading, BENCH_CHECK_JS one after it and BENCH_END_JS one after the run,
+printing their results;
 BENCH_PERF=file records the web process with `perf record -g`; BENCH_SMAPS=dir keeps each process's
 /proc/PID/smaps; BENCH_NO_MO drops the harness's MutationObserver (no lag figure then); BENCH_QUIET_WAIT sleeps
 through the run instead of polling it over WebDriver.
@@ -35,6 +38,8 @@ import test_app as e2e  # noqa: E402  (the E2E harness: driver, helpers)
 
 PANES = int(os.environ.get("BENCH_PANES", "8"))
 TOKENS = int(os.environ.get("BENCH_TOKENS", "1200"))
+# The mock's markdown with a fenced code block after every paragraph (BENCH_SCENARIO=normal: paragraphs only).
+SCENARIO = os.environ.get("BENCH_SCENARIO", "normal@code=1")
 RATE = 200
 SETTLE = 15  # seconds after the run for the second memory reading
 
@@ -43,7 +48,7 @@ const raf = window.requestAnimationFrame.bind(window);
 window.__cb = [];
 // The app's own per-frame work (markdown renders) runs in rAF callbacks: time each one.
 window.requestAnimationFrame = (fn) => raf((t) => { const s = performance.now(); fn(t); window.__cb.push(performance.now() - s); });
-window.__frames = []; window.__updates = {}; window.__stop = false;
+window.__frames = []; window.__updates = {}; window.__ended = {}; window.__stop = false;
 let last = performance.now();
 const tick = (t) => { window.__frames.push(t - last); last = t; if (!window.__stop) requestAnimationFrame(tick); };
 requestAnimationFrame(tick);
@@ -54,8 +59,10 @@ new MutationObserver((records) => {
     const text = el && el.closest('[data-testid="pane-text"]');
     const pane = text && text.closest('[data-testid="pane"]');
     if (pane) window.__updates[pane.dataset.paneIndex] = now;
+    // When the page learnt that the stream ended (its `done` event), before drawing the final text.
+    if (r.type === 'attributes' && r.target.dataset.status === 'done') window.__ended[r.target.dataset.paneIndex] = now;
   }
-}).observe(document.body, { subtree: true, childList: true, characterData: true });
+}).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-status'] });
 window.__runAt = performance.now();
 document.querySelector('[data-testid="run-button"]').click();
 """
@@ -149,7 +156,7 @@ def main():
         e2e.wait_for("the provider", lambda: app.provider_row("bench"))
         app.click("compare-tab")
         for _ in range(PANES):
-            app.add_pane("bench", f"normal@tokens={TOKENS},rate={RATE}")
+            app.add_pane("bench", f"{SCENARIO}{',' if '@' in SCENARIO else '@'}tokens={TOKENS},rate={RATE}")
         driver.find_element(e2e.By.CSS_SELECTOR, '[data-testid="model-picker"] button.ghost:not(.model-option)').click()
         app.tid("prompt-input").send_keys("Write a long markdown answer with code blocks.")
         assert len(app.panes()) == PANES
@@ -193,8 +200,10 @@ def main():
             profiler.send_signal(2)
             profiler.wait()
         time.sleep(0.5)
+        if os.environ.get("BENCH_END_JS"):  # experiments: a script run after the run; its result is printed
+            print("BENCH_END_JS:", driver.execute_script(os.environ["BENCH_END_JS"]))
         data = driver.execute_script(
-            "window.__stop = true; return {cb: window.__cb, frames: window.__frames, updates: window.__updates, runAt: window.__runAt,"
+            "window.__stop = true; return {cb: window.__cb, frames: window.__frames, updates: window.__updates, ended: window.__ended, runAt: window.__runAt,"
             " totals: [...document.querySelectorAll('[data-testid=\"pane\"]')].map("
             "p => Number(p.querySelector('[data-metric=\"total\"]').dataset.ms))}"
         )
@@ -220,6 +229,8 @@ def main():
     print(f"frame time ms: p50 {pct(frames, 50):.1f}  p95 {pct(frames, 95):.1f}  p99 {pct(frames, 99):.1f}  max {max(frames):.1f}")
     if all(l == l for l in lags):  # NaN when the recorder saw no text change (BENCH_NO_MO)
         print(f"pane lag behind its stream ms (upper bound): max {max(lags):.0f}  each {[round(l) for l in lags]}")
+        drawn = [data["updates"][str(i)] - data["ended"].get(str(i), float("nan")) for i in range(PANES)]
+        print(f"final text on screen after the page got the stream's end ms: max {max(drawn):.0f}  each {[round(l) for l in drawn]}")
     print(f"cold start to interactive window (through WebDriver, upper bound): {cold:.2f} s")
     print(f"memory of the idle app at start: RSS {idle_rss / 1024:.0f} MB, PSS {idle_pss / 1024:.0f} MB")
     print(f"memory of the whole app ({', '.join(names)}; {len(pids)} processes): RSS {rss / 1024:.0f} MB, PSS {pss / 1024:.0f} MB")

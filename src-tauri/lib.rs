@@ -4,10 +4,12 @@
 //! - [`commands`]: the IPC handlers (`verb_noun`), one file per domain.
 //! - [`ipc`]: the types that cross the boundary (mirrored in `ui/src/ipc/types.ts`).
 //! - [`pane_stream`]: engine events → one channel message per frame per pane.
+//! - [`channel_batch`]: every channel message of a frame delivered to the webview in one script.
 //! - [`state`]: what the handlers share; [`user_providers`]: the user's `providers.toml`.
 //! - [`history`]: the history database, its background writer and private mode.
 //! - `webview_tuning`: WebKitGTK settings measured to matter with eight streaming panes.
 
+pub mod channel_batch;
 pub mod commands;
 pub mod history;
 pub mod ipc;
@@ -92,7 +94,9 @@ pub fn run() {
     webview_tuning::before_start();
     let state = AppState::new(Arc::new(keychain()), juxta_engine::catalog::user_config_dir())
         .with_history(juxta_engine::store::default_path());
+    let batcher = channel_batch::ChannelBatcher::default();
     let builder = Builder::default()
+        .channel_interceptor(move |webview, callback, index, body| batcher.intercept(webview, callback, index, body))
         // First, so a second launch focuses the running window instead of opening another.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {

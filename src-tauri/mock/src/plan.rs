@@ -171,6 +171,7 @@ pub fn build(scenario: Scenario, opts: &Opts, req: &ReqInfo, body: &Value) -> Re
             s.text(pieces.collect());
             s.finish(finish_for(cut));
         }
+        Scenario::Normal if opts.num_or("code", 0)? == 1 => s.answer(text::answer_with_code(tokens), limit, &req.stops),
         // normal, substituted, and any fault that has used up its `fails`.
         _ => s.answer(text::answer(tokens), limit, &req.stops),
     }

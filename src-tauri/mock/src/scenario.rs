@@ -30,7 +30,7 @@ pub enum Scenario {
 
 /// Every scenario: name, the enum, and the one-line description served at `/__mock/scenarios`.
 pub const SCENARIOS: &[(&str, Scenario, &str)] = &[
-    ("normal", Scenario::Normal, "A deterministic markdown answer of `tokens` tokens (default 40), with usage."),
+    ("normal", Scenario::Normal, "A deterministic markdown answer of `tokens` tokens (default 40), with usage; code=1 puts a fenced code block after every paragraph."),
     ("echo", Scenario::Echo, "Answers with the received JSON request body, pretty-printed."),
     ("rate-limited", Scenario::RateLimited, "429 with the provider's error body and retry-after: 1 (retry_after_ms=N: retry-after-ms; Gemini: RetryInfo)."),
     ("server-error", Scenario::ServerError, "500 with the provider's JSON error body."),

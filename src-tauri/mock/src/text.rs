@@ -47,6 +47,14 @@ const FILLER: &[&str] = &[
     "\n\n",
 ];
 
+/// With `code=1`: each round is a paragraph and then a fenced code block (markdown with code throughout).
+const CODE_FILLER: &[&str] = &[
+    "The", " quick", " brown", " fox", " jumps", " over", " the", " lazy", " dog", ",", " and",
+    " the", " mock", " shows", " some", " code", ":", "\n\n", "```", "python", "\n", "def",
+    " total", "(items", "):", "\n", "    ", "return", " sum", "(i.price", " for", " i", " in",
+    " items", ")", "\n", "```", "\n\n",
+];
+
 const THINKING: &[&str] = &[
     "Let", " me", " think", " about", " this", " step", " by", " step", ".", " The", " user",
     " wants", " a", " short", " answer", ",", " so", " I", " will", " write", " one", ".", "\n",
@@ -54,14 +62,23 @@ const THINKING: &[&str] = &[
 
 /// Piece `i` of the answer sequence.
 pub fn answer_piece(i: usize) -> &'static str {
+    piece(i, FILLER)
+}
+
+fn piece(i: usize, filler: &'static [&'static str]) -> &'static str {
     match TEMPLATE.get(i) {
         Some(p) => p,
-        None => FILLER[(i - TEMPLATE.len()) % FILLER.len()],
+        None => filler[(i - TEMPLATE.len()) % filler.len()],
     }
 }
 
 pub fn answer(n: usize) -> Vec<Piece> {
     (0..n).map(|i| Cow::Borrowed(answer_piece(i))).collect()
+}
+
+/// Like [`answer`], with a fenced code block after every paragraph.
+pub fn answer_with_code(n: usize) -> Vec<Piece> {
+    (0..n).map(|i| Cow::Borrowed(piece(i, CODE_FILLER))).collect()
 }
 
 pub fn thinking(n: usize) -> Vec<Piece> {
@@ -146,6 +163,14 @@ mod tests {
         assert!(a.starts_with("# Mock answer\n\n"));
         assert!(a.contains("```rust\nfn main() {}\n```") && a.contains("- two\n"));
         assert_eq!(answer(1000).len(), 1000);
+    }
+
+    #[test]
+    fn code_answers_have_a_code_block_after_every_paragraph() {
+        let a: String = answer_with_code(TEMPLATE.len() + 3 * CODE_FILLER.len()).concat();
+        assert!(a.starts_with(&TEMPLATE.concat()));
+        assert_eq!(a.matches("```python\ndef total(items):\n    return sum(i.price for i in items)\n```\n\n").count(), 3);
+        assert_eq!(a.matches("```").count(), 2 + 3 * 2, "fences balanced");
     }
 
     #[test]
