@@ -1,15 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-vi.mock('../../ipc', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../ipc')>()),
-  startPane: vi.fn(),
-  // Private mode: nothing recorded, so runs start without history ids.
-  recordTurn: vi.fn(async () => null),
-  stopPane: vi.fn(),
-  stopAll: vi.fn(),
-  listModels: vi.fn(),
-}));
+vi.mock('../../ipc', async (original) => (await import('../../test/ipcMock')).withPaneCommandsMocked(original));
 
 import { startPane, stopPane } from '../../ipc';
 import { renderCompare, tick } from '../../test/compare';
