@@ -13,13 +13,12 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use tauri::ipc::{CallbackFn, InvokeResponseBody};
 use tauri::{Runtime, Webview};
 
-/// One frame at 60 Hz, as `pane_stream` coalesces.
-pub const FRAME: Duration = crate::pane_stream::FRAME;
+use crate::pane_stream::{wait_until, FRAME};
 
 /// Tauri's own limit for delivering a JSON message inline; larger ones go its fetch path.
 const INLINE_LIMIT: usize = 8192;
@@ -32,28 +31,6 @@ struct Queue<R: Runtime> {
     messages: Vec<Message>,
     last_flush: Option<Instant>,
     flush_scheduled: bool,
-}
-
-/// When a queued message should go out.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Flush {
-    /// Nothing went out in the last frame: deliver at once.
-    Now,
-    /// A delivery happened less than a frame ago: deliver with the next one, at this instant.
-    At(Instant),
-    /// A delivery is already scheduled; the message joins it.
-    Joined,
-}
-
-/// The leading-edge, once-per-frame rule (pure, for tests).
-pub fn when(last_flush: Option<Instant>, flush_scheduled: bool, now: Instant, frame: Duration) -> Flush {
-    if flush_scheduled {
-        return Flush::Joined;
-    }
-    match last_flush {
-        Some(t) if now < t + frame => Flush::At(t + frame),
-        _ => Flush::Now,
-    }
 }
 
 /// The script that hands every message to its channel, in order. One handler throwing does not
@@ -104,23 +81,25 @@ impl<R: Runtime> ChannelBatcher<R> {
         // A webview replaced under the same label gets the messages from now on.
         queue.webview = webview.clone();
         queue.messages.push((callback.0, index, json.clone()));
-        match when(queue.last_flush, queue.flush_scheduled, Instant::now(), FRAME) {
-            Flush::Joined => {}
-            Flush::Now => {
-                let (webview, js) = take(queue);
+        if queue.flush_scheduled {
+            return true; // it goes with the delivery already on its way
+        }
+        match wait_until(queue.last_flush, Instant::now(), FRAME) {
+            None => {
+                let (webview, messages) = take(queue);
                 drop(queues);
-                let _ = webview.eval(js);
+                let _ = webview.eval(script(&messages));
             }
-            Flush::At(at) => {
+            Some(at) => {
                 queue.flush_scheduled = true;
                 let queues = Arc::clone(&self.queues);
                 tauri::async_runtime::spawn(async move {
                     tokio::time::sleep_until(at.into()).await;
                     let mut all = queues.lock().unwrap_or_else(PoisonError::into_inner);
                     let Some(queue) = all.get_mut(&label) else { return };
-                    let (webview, js) = take(queue);
+                    let (webview, messages) = take(queue);
                     drop(all);
-                    let _ = webview.eval(js);
+                    let _ = webview.eval(script(&messages));
                 });
             }
         }
@@ -128,32 +107,31 @@ impl<R: Runtime> ChannelBatcher<R> {
     }
 }
 
-/// Empties `queue` into one script and marks the delivery.
-fn take<R: Runtime>(queue: &mut Queue<R>) -> (Webview<R>, String) {
-    let js = script(&queue.messages);
-    queue.messages.clear();
+/// Empties `queue` and marks the delivery (the script is built after the lock is released).
+fn take<R: Runtime>(queue: &mut Queue<R>) -> (Webview<R>, Vec<Message>) {
     queue.last_flush = Some(Instant::now());
     queue.flush_scheduled = false;
-    (queue.webview.clone(), js)
+    (queue.webview.clone(), std::mem::take(&mut queue.messages))
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     #[test]
     fn the_first_message_after_a_quiet_frame_goes_at_once() {
         let now = Instant::now();
-        assert_eq!(when(None, false, now, FRAME), Flush::Now);
-        assert_eq!(when(Some(now - FRAME), false, now, FRAME), Flush::Now);
+        assert_eq!(wait_until(None, now, FRAME), None);
+        assert_eq!(wait_until(Some(now - FRAME), now, FRAME), None);
     }
 
     #[test]
-    fn later_ones_wait_for_the_next_frame_together() {
+    fn later_ones_wait_for_the_next_frame() {
         let now = Instant::now();
         let last = now - Duration::from_millis(5);
-        assert_eq!(when(Some(last), false, now, FRAME), Flush::At(last + FRAME));
-        assert_eq!(when(Some(last), true, now, FRAME), Flush::Joined);
+        assert_eq!(wait_until(Some(last), now, FRAME), Some(last + FRAME));
     }
 
     #[test]

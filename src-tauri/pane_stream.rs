@@ -6,6 +6,7 @@
 //! delayed), later ones at most once per `frame`. Every other event flushes what is pending first,
 //! so the order the engine produced is kept.
 
+use std::ops::Add;
 use std::time::Duration;
 
 use juxta_engine::run::RunEvent;
@@ -16,6 +17,15 @@ use crate::ipc::PaneEvent;
 
 /// One frame at 60 Hz.
 pub const FRAME: Duration = Duration::from_millis(16);
+
+/// The rule both delivery stages keep (this one per pane, `channel_batch` per webview): when nothing
+/// went out in the last `frame`, send now (`None`); otherwise wait until a frame after the last send.
+pub fn wait_until<I>(last_send: Option<I>, now: I, frame: Duration) -> Option<I>
+where
+    I: Copy + PartialOrd + Add<Duration, Output = I>,
+{
+    last_send.map(|t| t + frame).filter(|due| now < *due)
+}
 
 #[derive(Default)]
 struct Pending {
@@ -57,12 +67,11 @@ pub async fn forward(
     let mut pending = Pending::default();
     let mut last_flush: Option<Instant> = None;
     loop {
-        let due = last_flush.map(|t| t + frame);
         let event = if pending.is_empty() {
             events.recv().await
         } else {
             // Something waits for the next frame: wake for it, or for the next event first.
-            let deadline = due.unwrap_or_else(Instant::now);
+            let deadline = wait_until(last_flush, Instant::now(), frame).unwrap_or_else(Instant::now);
             tokio::select! {
                 biased;
                 ev = events.recv() => ev,
@@ -101,7 +110,7 @@ pub async fn forward(
             }
         }
         // A delta after a quiet spell goes out now; otherwise it waits for its frame.
-        let quiet = last_flush.is_none_or(|t| t.elapsed() >= frame);
+        let quiet = wait_until(last_flush, Instant::now(), frame).is_none();
         if quiet && !flush(&mut pending, &mut last_flush, &mut send) {
             return false;
         }

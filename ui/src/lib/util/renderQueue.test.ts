@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRenderQueue, nextPace, SLOW_FRAME_MS, startPace, type Pace } from './renderQueue';
 
-// A hand-driven frame clock: `tick()` runs the callbacks asked for since the last tick.
+// A hand-driven frame clock: `tick()` runs the callbacks asked for since the last tick. With `now: () => 0` no
+// frame is ever slow, so the share stays at `max`.
 function fakeFrames() {
   let waiting: (() => void)[] = [];
   return {
@@ -20,7 +21,7 @@ function fakeFrames() {
 describe('render queue', () => {
   it('renders at most its share of panes per frame, oldest first, and every pane in turn', () => {
     const clock = fakeFrames();
-    const q = createRenderQueue({ fixed: 2, frame: clock.frame });
+    const q = createRenderQueue({ max: 2, frame: clock.frame, now: () => 0 });
     const order: string[] = [];
     const keys = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name }));
     for (const k of keys) q.schedule(k, () => order.push(k.name));
@@ -35,7 +36,7 @@ describe('render queue', () => {
 
   it('a pane asking again keeps its place and renders its latest job once', () => {
     const clock = fakeFrames();
-    const q = createRenderQueue({ fixed: 1, frame: clock.frame });
+    const q = createRenderQueue({ max: 1, frame: clock.frame, now: () => 0 });
     const a = {};
     const b = {};
     const seen: string[] = [];
@@ -49,7 +50,7 @@ describe('render queue', () => {
 
   it('urgent jobs (a finished stream) jump the line and do not count against the share', () => {
     const clock = fakeFrames();
-    const q = createRenderQueue({ fixed: 1, frame: clock.frame });
+    const q = createRenderQueue({ max: 1, frame: clock.frame, now: () => 0 });
     const [a, b, c] = [{}, {}, {}];
     const seen: string[] = [];
     q.schedule(a, () => seen.push('a'));
@@ -66,7 +67,7 @@ describe('render queue', () => {
 
   it('a cancelled request never runs and no frame is left waiting for nothing', () => {
     const clock = fakeFrames();
-    const q = createRenderQueue({ fixed: 2, frame: clock.frame });
+    const q = createRenderQueue({ max: 2, frame: clock.frame, now: () => 0 });
     let ran = false;
     const cancel = q.schedule({}, () => (ran = true));
     cancel();

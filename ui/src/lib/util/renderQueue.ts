@@ -64,18 +64,16 @@ export interface RenderQueue {
 export interface RenderQueueOptions {
   /** The most streaming renders in one frame (also the share it starts with). */
   max?: number;
-  /** A fixed share instead of the adaptive one. */
-  fixed?: number;
   frame?: (cb: () => void) => () => void;
   now?: () => number;
 }
 
 export function createRenderQueue(options: RenderQueueOptions = {}): RenderQueue {
-  const { max = 8, fixed, frame = requestFrame, now = () => performance.now() } = options;
+  const { max = 8, frame = requestFrame, now = () => performance.now() } = options;
   const urgent = new Map<object, Job>();
   const normal = new Map<object, Job>();
   let scheduled = false;
-  let pace = startPace(fixed ?? max);
+  let pace = startPace(max);
   /** The previous frame while frames run back to back (null when the queue has been idle). */
   let lastFrameAt: number | null = null;
   let lastWorkAt = -Infinity;
@@ -85,7 +83,7 @@ export function createRenderQueue(options: RenderQueueOptions = {}): RenderQueue
     const at = now();
     // Frame to frame, not request to frame: a long rendering update after the last callbacks (style, layout,
     // painting) delays the next frame, but not necessarily the next request.
-    if (fixed === undefined && lastFrameAt !== null) pace = nextPace(pace, at - lastFrameAt, max);
+    if (lastFrameAt !== null) pace = nextPace(pace, at - lastFrameAt, max);
     if (urgent.size + normal.size > 0) lastWorkAt = at;
     // Every urgent job runs now; then the oldest streaming ones, up to the frame's share.
     for (const [key, job] of [...urgent]) {
