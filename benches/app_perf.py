@@ -7,6 +7,9 @@
   (the run is first recorded in history), so this is an upper bound. Also: the last DOM change minus
   when the page got the pane's `done` event (its status turning "done"): the page's own share of the
   lag, to which the app adds at most one 16 ms coalescing frame and one delivery batch.
+- How often a streaming pane's text changes on screen (the intervals between its renders until its `done`):
+  text arriving just after a render shows at the next one, so this bounds how long the page holds text back
+  while the answer streams (the figures above only see the end of the stream).
 - Cold start: process start to an interactive window (the message box present), through WebDriver:
   an upper bound, since it includes WebKitWebDriver's own start.
 - Memory of the whole app (the app and its WebKit processes) with 8 finished panes: RSS and PSS, right after
@@ -48,7 +51,7 @@ const raf = window.requestAnimationFrame.bind(window);
 window.__cb = [];
 // The app's own per-frame work (markdown renders) runs in rAF callbacks: time each one.
 window.requestAnimationFrame = (fn) => raf((t) => { const s = performance.now(); fn(t); window.__cb.push(performance.now() - s); });
-window.__frames = []; window.__updates = {}; window.__ended = {}; window.__stop = false;
+window.__frames = []; window.__updates = {}; window.__changes = {}; window.__ended = {}; window.__stop = false;
 let last = performance.now();
 const tick = (t) => { window.__frames.push(t - last); last = t; if (!window.__stop) requestAnimationFrame(tick); };
 requestAnimationFrame(tick);
@@ -58,7 +61,13 @@ new MutationObserver((records) => {
     const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
     const text = el && el.closest('[data-testid="pane-text"]');
     const pane = text && text.closest('[data-testid="pane"]');
-    if (pane) window.__updates[pane.dataset.paneIndex] = now;
+    if (pane) {
+      const i = pane.dataset.paneIndex;
+      window.__updates[i] = now;
+      // Every text change (one per render: the records of one render share now).
+      const seen = (window.__changes[i] ??= []);
+      if (seen.at(-1) !== now) seen.push(now);
+    }
     // When the page learnt that the stream ended (its `done` event), before drawing the final text.
     if (r.type === 'attributes' && r.target.dataset.status === 'done') window.__ended[r.target.dataset.paneIndex] = now;
   }
@@ -73,6 +82,17 @@ def pct(values, p):
     k = (len(values) - 1) * p / 100
     lo, hi = int(k), min(int(k) + 1, len(values) - 1)
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def streaming_gaps(changes, ended):
+    """The intervals between one pane's successive text changes while it streams (up to its `done`): text that
+    arrives just after a change shows at the next one, so this bounds how long the page holds a pane's text back."""
+    gaps = []
+    for i, times in changes.items():
+        end = ended.get(i, float("inf"))
+        live = [t for t in times if t <= end]
+        gaps += [b - a for a, b in zip(live, live[1:])]
+    return gaps
 
 
 def tree(pid):
@@ -203,7 +223,8 @@ def main():
         if os.environ.get("BENCH_END_JS"):  # experiments: a script run after the run; its result is printed
             print("BENCH_END_JS:", driver.execute_script(os.environ["BENCH_END_JS"]))
         data = driver.execute_script(
-            "window.__stop = true; return {cb: window.__cb, frames: window.__frames, updates: window.__updates, ended: window.__ended, runAt: window.__runAt,"
+            "window.__stop = true; return {cb: window.__cb, frames: window.__frames, updates: window.__updates, changes: window.__changes,"
+            " ended: window.__ended, runAt: window.__runAt,"
             " totals: [...document.querySelectorAll('[data-testid=\"pane\"]')].map("
             "p => Number(p.querySelector('[data-metric=\"total\"]').dataset.ms))}"
         )
@@ -231,6 +252,9 @@ def main():
         print(f"pane lag behind its stream ms (upper bound): max {max(lags):.0f}  each {[round(l) for l in lags]}")
         drawn = [data["updates"][str(i)] - data["ended"].get(str(i), float("nan")) for i in range(PANES)]
         print(f"final text on screen after the page got the stream's end ms: max {max(drawn):.0f}  each {[round(l) for l in drawn]}")
+        gaps = streaming_gaps(data["changes"], data["ended"])
+        print(f"a streaming pane's text changes every ms (its text waits this long at most in the page): p50 {pct(gaps, 50):.0f}"
+              f"  p95 {pct(gaps, 95):.0f}  max {max(gaps):.0f}  ({len(gaps)} gaps over {PANES} panes)")
     print(f"cold start to interactive window (through WebDriver, upper bound): {cold:.2f} s")
     print(f"memory of the idle app at start: RSS {idle_rss / 1024:.0f} MB, PSS {idle_pss / 1024:.0f} MB")
     print(f"memory of the whole app ({', '.join(names)}; {len(pids)} processes): RSS {rss / 1024:.0f} MB, PSS {pss / 1024:.0f} MB")

@@ -174,7 +174,7 @@ pub struct PaneRequest {
     pub params: Params,
     #[serde(default)]
     pub fallbacks: Vec<TargetRef>,
-    /// The history answer this pane's events are saved to (from `record_turn`); none in private mode.
+    /// The history answer this pane's events are saved to (`start_turn` sets it); none in private mode.
     #[serde(default)]
     #[ts(optional)]
     pub answer_id: Option<i64>,
@@ -200,7 +200,7 @@ pub struct PaneRequest {
     pub protocol: Option<Protocol>,
 }
 
-/// A turn about to be sent, to be kept in history: `record_turn` creates the comparison (when
+/// A turn about to be sent, to be kept in history: `start_turn` creates the comparison (when
 /// `comparison_id` is none), the panes that are new (`pane_id` none) and one answer per pane.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[derive(TS)]
@@ -242,6 +242,26 @@ pub struct RecordedTurn {
 pub struct RecordedPane {
     pub pane_id: i64,
     pub answer_id: i64,
+}
+
+/// What `start_turn` did: the turn's place in history (none in private mode, or when history could
+/// not save it: `history_error` says why, and the panes run anyway) and each pane's start, in order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(TS)]
+pub struct StartedTurn {
+    pub recorded: Option<RecordedTurn>,
+    pub history_error: Option<String>,
+    pub panes: Vec<PaneStart>,
+}
+
+/// One pane of a started turn: its id (for `stop_pane`), or why it could not start (an unknown
+/// provider, an empty conversation...). A pane that fails to start never stops the others.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(TS)]
+pub enum PaneStart {
+    Started { id: u64 },
+    Failed { error: IpcError },
 }
 
 /// The export formats (`juxta export --format` takes the same names).
@@ -430,6 +450,8 @@ mod bindings {
             decl::<RecordPane>(&cfg),
             decl::<RecordedTurn>(&cfg),
             decl::<RecordedPane>(&cfg),
+            decl::<StartedTurn>(&cfg),
+            decl::<PaneStart>(&cfg),
             decl::<ExportFormat>(&cfg),
             decl::<Candidate>(&cfg),
             decl::<NewVote>(&cfg),

@@ -7,8 +7,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use common::{start_pane, until_done, with_mock, TestApp};
-use juxta_app::ipc::{PaneEvent, PaneRequest, RecordedTurn};
+use common::{start_pane, start_turn, until_done, with_mock, TestApp};
+use juxta_app::ipc::{PaneEvent, PaneRequest, PaneStart, RecordedTurn};
 use juxta_app::AppState;
 use juxta_engine::request::Message;
 use juxta_engine::run::PaneReport;
@@ -44,8 +44,8 @@ fn db_files(fx: &TestApp) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Record a turn of `models` on `provider` the way the UI does, run every pane to its end, and
-/// wait until the writer has everything on disk.
+/// Run a turn of `models` on `provider` the way the UI does (`start_turn`: recorded, then every pane
+/// started), run every pane to its end, and wait until the writer has everything on disk.
 async fn run(
     fx: &TestApp,
     comparison: Option<i64>,
@@ -58,27 +58,37 @@ async fn run(
         .map(|m| json!({"pane_id": null, "provider": provider, "model": m, "settings": {"params": {}}}))
         .collect();
     let turn = json!({"comparison_id": comparison, "prompt": prompt, "system": "Be brief.", "params": {"temperature": 0.5}, "panes": panes});
-    let recorded: Option<RecordedTurn> = fx.call("record_turn", json!({ "turn": turn }));
-    let recorded = recorded.expect("recorded (not private)");
-    let mut reports = Vec::new();
-    for (model, ids) in models.iter().zip(&recorded.panes) {
-        reports.push(run_pane(fx, provider, model, prompt, Some(ids.answer_id)).await);
-    }
-    fx.state().history.get().unwrap().writer.flush().expect("flushed");
-    (recorded, reports)
+    let requests = models.iter().map(|m| pane_request(provider, m, prompt)).collect();
+    let (recorded, reports) = run_turn(fx, turn, requests).await;
+    (recorded.expect("recorded (not private)"), reports)
 }
 
-async fn run_pane(fx: &TestApp, provider: &str, model: &str, prompt: &str, answer_id: Option<i64>) -> PaneReport {
-    let request = PaneRequest {
+/// `start_turn` with `turn` and `requests`, every pane run to its end and the writer flushed.
+async fn run_turn(fx: &TestApp, turn: Value, requests: Vec<PaneRequest>) -> (Option<RecordedTurn>, Vec<PaneReport>) {
+    let (started, receivers) = start_turn(&fx.state(), turn, requests).await;
+    assert_eq!(started.history_error, None);
+    assert!(started.panes.iter().all(|p| matches!(p, PaneStart::Started { .. })), "{:?}", started.panes);
+    let mut reports = Vec::new();
+    for mut rx in receivers {
+        reports.push(until_done(&mut rx).await.1);
+    }
+    fx.state().history.get().unwrap().writer.flush().expect("flushed");
+    (started.recorded, reports)
+}
+
+fn pane_request(provider: &str, model: &str, prompt: &str) -> PaneRequest {
+    PaneRequest {
         provider: provider.into(),
         model: model.into(),
         system: Some("Be brief.".into()),
         messages: vec![Message::user(prompt)],
-        params: Default::default(),
-        fallbacks: Vec::new(),
-        answer_id,
         ..Default::default()
-    };
+    }
+}
+
+/// One pane run outside any turn, saving to `answer_id` (as a pane started with a stale id would).
+async fn run_pane(fx: &TestApp, provider: &str, model: &str, prompt: &str, answer_id: Option<i64>) -> PaneReport {
+    let request = PaneRequest { answer_id, ..pane_request(provider, model, prompt) };
     let (_, mut rx) = start_pane(&fx.state(), request);
     until_done(&mut rx).await.1
 }
@@ -146,12 +156,10 @@ async fn a_follow_up_appends_a_turn_to_the_same_comparison() {
     let (first, _) = run(&fx, None, "mock", &["normal@tokens=10"], "first").await;
     let panes = json!([{"pane_id": first.panes[0].pane_id, "provider": "mock", "model": "normal@tokens=10", "settings": {"params": {"seed": 7}}}]);
     let turn = json!({"comparison_id": first.comparison_id, "prompt": "second", "system": "", "panes": panes, "only_pane": true});
-    let second: Option<RecordedTurn> = fx.call("record_turn", json!({ "turn": turn }));
+    let (second, _) = run_turn(&fx, turn, vec![pane_request("mock", "normal@tokens=10", "second")]).await;
     let second = second.unwrap();
     assert_eq!(second.comparison_id, first.comparison_id);
     assert_eq!(second.panes[0].pane_id, first.panes[0].pane_id);
-    run_pane(&fx, "mock", "normal@tokens=10", "second", Some(second.panes[0].answer_id)).await;
-    fx.state().history.get().unwrap().writer.flush().expect("flushed");
 
     let c: Comparison = fx.call("get_comparison", json!({ "id": first.comparison_id }));
     assert_eq!(c.turns.iter().map(|t| t.prompt.as_str()).collect::<Vec<_>>(), ["first", "second"]);
@@ -165,7 +173,8 @@ async fn private_mode_writes_nothing() {
     fx.invoke("set_private_mode", json!({"on": true})).unwrap();
     assert_eq!(fx.invoke("get_private_mode", json!({})).unwrap(), json!(true));
     let turn = json!({"comparison_id": null, "prompt": "secret plans", "system": "", "panes": [{"pane_id": null, "provider": "mock", "model": "normal@tokens=30", "settings": {}}]});
-    assert_eq!(fx.invoke("record_turn", json!({ "turn": turn })).unwrap(), Value::Null);
+    let (recorded, reports) = run_turn(&fx, turn, vec![pane_request("mock", "normal@tokens=30", "secret plans")]).await;
+    assert_eq!(recorded, None, "a private turn has no place in history");
     // Even a stale answer id from before private mode is not written to.
     let report = run_pane(&fx, "mock", "normal@tokens=30", "secret plans", Some(1)).await;
     fx.state().history.get().unwrap().writer.flush().expect("flushed");
@@ -173,7 +182,9 @@ async fn private_mode_writes_nothing() {
     assert!(list.is_empty(), "{list:?}");
     for f in db_files(&fx) {
         assert!(!bytes_contain(&f, "secret plans"), "the private prompt reached {}", f.display());
-        assert!(!bytes_contain(&f, &a_word_of(&report.text)), "the private answer reached {}", f.display());
+        for text in [&reports[0].text, &report.text] {
+            assert!(!bytes_contain(&f, &a_word_of(text)), "the private answer reached {}", f.display());
+        }
     }
 }
 
@@ -265,8 +276,8 @@ async fn delete_hides_restore_undoes_and_ratings_are_checked() {
 async fn a_pane_whose_window_went_away_is_still_saved_to_its_end() {
     let fx = history_app().await;
     let turn = json!({"comparison_id": null, "prompt": "closing", "system": "", "panes": [{"pane_id": null, "provider": "mock", "model": "normal@tokens=200,rate=400", "settings": {}}]});
-    let recorded: Option<RecordedTurn> = fx.call("record_turn", json!({ "turn": turn }));
-    let recorded = recorded.unwrap();
+    let turn = serde_json::from_value(turn).unwrap();
+    let recorded = juxta_app::commands::history::record(&fx.state(), turn).await.unwrap().unwrap();
     let request = PaneRequest {
         provider: "mock".into(),
         model: "normal@tokens=200,rate=400".into(),
@@ -320,4 +331,32 @@ fn private_mode_stays_on_after_a_restart() {
     second.history.set_private(false).unwrap();
     drop(second);
     assert!(!start().history.is_private());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn start_turn_records_the_turn_and_starts_its_panes_in_one_call() {
+    let fx = history_app().await;
+    let turn = json!({"comparison_id": null, "prompt": "one call", "system": "", "panes": [
+        {"pane_id": null, "provider": "mock", "model": "normal@tokens=5", "settings": {}},
+        {"pane_id": null, "provider": "nope", "model": "x", "settings": {}}]});
+    let requests = json!([pane_request("mock", "normal@tokens=5", "one call"), pane_request("nope", "x", "one call")]);
+    // Channels cross IPC as `__CHANNEL__:<callback id>` strings, one per pane.
+    let args = json!({"turn": turn, "requests": requests, "onEvents": ["__CHANNEL__:11", "__CHANNEL__:12"]});
+    let started = fx.invoke("start_turn", args).expect("start_turn answers");
+    assert_eq!(started["history_error"], Value::Null);
+    let recorded: RecordedTurn = serde_json::from_value(started["recorded"].clone()).expect("the turn's ids");
+    assert_eq!(recorded.panes.len(), 2);
+    assert_eq!(started["panes"][0]["type"], "started");
+    assert!(started["panes"][0]["id"].is_u64(), "{started}");
+    // The unknown provider fails alone, saying why; the other pane runs.
+    assert_eq!(started["panes"][1]["type"], "failed");
+    assert_eq!(started["panes"][1]["error"]["kind"], "not_found");
+    assert!(started["panes"][1]["error"]["message"].as_str().unwrap().contains("unknown provider"), "{started}");
+
+    // Requests or channels that do not match the turn's panes: refused before anything is recorded.
+    let args = json!({"turn": turn, "requests": requests, "onEvents": ["__CHANNEL__:13"]});
+    let err = fx.invoke("start_turn", args).expect_err("one channel for two panes");
+    assert!(err.to_string().contains("2 panes came with 2 requests and 1 channels"), "{err}");
+    let list: Vec<Summary> = fx.call("list_comparisons", json!({"limit": 10, "offset": 0}));
+    assert_eq!(list.iter().map(|s| s.id).collect::<Vec<_>>(), [recorded.comparison_id]);
 }

@@ -10,15 +10,16 @@ use juxta_engine::rank::Leaderboard;
 use juxta_engine::store::Vote;
 use serde_json::{json, Value};
 
-/// A turn recorded the way the UI records one before its panes start (no pane is run).
+/// A turn recorded the way `start_turn` records one before its panes start (no pane is run).
 fn record_turn(fx: &TestApp, models: &[&str], prompt: &str) -> RecordedTurn {
     let panes: Vec<Value> = models
         .iter()
         .map(|m| json!({"pane_id": null, "provider": "mock", "model": m, "settings": {"params": {}}}))
         .collect();
     let turn = json!({"comparison_id": null, "prompt": prompt, "system": "", "params": {}, "panes": panes});
-    let recorded: Option<RecordedTurn> = fx.call("record_turn", json!({ "turn": turn }));
-    recorded.expect("recorded (not private)")
+    let turn = serde_json::from_value(turn).unwrap();
+    let recorded = tauri::async_runtime::block_on(juxta_app::commands::history::record(&fx.state(), turn));
+    recorded.expect("recorded").expect("recorded (not private)")
 }
 
 fn vote(fx: &TestApp, vote: Value) -> i64 {

@@ -26,10 +26,9 @@ pub async fn on_history<T: Send + 'static>(
         .map_err(|e| IpcError::storage(format!("history task failed: {e}")))?
 }
 
-/// Save the turn about to be sent; the UI passes each pane's `answer_id` to `start_pane`.
+/// Save the turn about to be sent (`start_turn` then gives each pane its `answer_id`).
 /// None in private mode: nothing of the run is written.
-#[tauri::command]
-pub async fn record_turn(state: State<'_, AppState>, turn: RecordTurn) -> Result<Option<RecordedTurn>, IpcError> {
+pub async fn record(state: &AppState, turn: RecordTurn) -> Result<Option<RecordedTurn>, IpcError> {
     if state.history.is_private() {
         return Ok(None);
     }

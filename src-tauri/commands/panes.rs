@@ -3,19 +3,71 @@
 use juxta_engine::request::ChatRequest;
 use juxta_engine::run::{PaneSpec, Target};
 use juxta_engine::Protocol;
-use tauri::ipc::Channel;
-use tauri::State;
+use tauri::ipc::{Channel, JavaScriptChannelId};
+use tauri::{Runtime, State, Webview};
 use tokio_util::sync::CancellationToken;
 
+use crate::commands;
 use crate::history;
-use crate::ipc::{IpcError, PaneEvent, PaneRequest};
+use crate::ipc::{IpcError, PaneEvent, PaneRequest, PaneStart, RecordTurn, StartedTurn};
 use crate::pane_stream::{self, FRAME};
 use crate::AppState;
 
-/// Start one pane; returns its id. Its events (ending with `done`) go to `on_event`.
+/// Record a turn in history (unless private mode is on) and start its panes, in one call: `requests[i]`
+/// is `turn.panes[i]` and its events (ending with `done`) go to `on_events[i]`. One call because the
+/// page, busy drawing the turns it just queued, answered a separate `record_turn` 75–80 ms late and
+/// only then started the panes (#3, BENCHMARKS.md).
 #[tauri::command]
-pub async fn start_pane(state: State<'_, AppState>, request: PaneRequest, on_event: Channel<PaneEvent>) -> Result<u64, IpcError> {
-    start(&state, request, move |event| on_event.send(event).is_ok())
+pub async fn start_turn<R: Runtime>(
+    webview: Webview<R>,
+    state: State<'_, AppState>,
+    turn: RecordTurn,
+    requests: Vec<PaneRequest>,
+    on_events: Vec<JavaScriptChannelId>,
+) -> Result<StartedTurn, IpcError> {
+    let sends = on_events
+        .iter()
+        .map(|id| {
+            let channel: Channel<PaneEvent> = id.channel_on(webview.clone());
+            move |event| channel.send(event).is_ok()
+        })
+        .collect();
+    run_turn(&state, turn, requests, sends).await
+}
+
+/// `start_turn` with a closure per pane for its channel, so tests drive the same path without a webview.
+/// History that cannot save the turn never stops it: the panes run, unrecorded, and `history_error` says why.
+pub async fn run_turn<S: FnMut(PaneEvent) -> bool + Send + 'static>(
+    state: &AppState,
+    turn: RecordTurn,
+    requests: Vec<PaneRequest>,
+    sends: Vec<S>,
+) -> Result<StartedTurn, IpcError> {
+    if requests.len() != turn.panes.len() || sends.len() != requests.len() {
+        return Err(IpcError::invalid(format!(
+            "a turn of {} panes came with {} requests and {} channels",
+            turn.panes.len(),
+            requests.len(),
+            sends.len()
+        )));
+    }
+    let (recorded, history_error) = match commands::history::record(state, turn).await {
+        Ok(recorded) => (recorded, None),
+        Err(e) => (None, Some(e.message)),
+    };
+    let panes = requests
+        .into_iter()
+        .zip(sends)
+        .enumerate()
+        .map(|(i, (mut request, send))| {
+            request.answer_id = recorded.as_ref().and_then(|r| r.panes.get(i)).map(|p| p.answer_id);
+            match start(state, request, send) {
+                Ok(id) => PaneStart::Started { id },
+                Err(error) => PaneStart::Failed { error },
+            }
+        })
+        .collect();
+    Ok(StartedTurn { recorded, history_error, panes })
 }
 
 #[tauri::command]
@@ -80,7 +132,7 @@ pub fn check_schema(schema: serde_json::Value) -> Result<(), IpcError> {
 }
 
 /// Start a pane and forward its events to `send` (false from `send` = nobody listens: stop).
-/// The handler above is this plus a channel, so tests drive the same path without a webview.
+/// `run_turn` calls it for each pane of a turn.
 pub fn start(state: &AppState, request: PaneRequest, send: impl FnMut(PaneEvent) -> bool + Send + 'static) -> Result<u64, IpcError> {
     if request.messages.is_empty() {
         return Err(IpcError::invalid("nothing to send: the conversation is empty"));

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use juxta_app::ipc::{PaneEvent, PaneRequest};
+use juxta_app::ipc::{PaneEvent, PaneRequest, RecordTurn, StartedTurn};
 use juxta_app::AppState;
 use juxta_engine::request::Message;
 use juxta_engine::run::PaneReport;
@@ -113,11 +113,30 @@ pub fn mock_pane(model: &str, prompt: &str) -> PaneRequest {
     }
 }
 
-/// Start a pane on the same path as the `start_pane` handler; its events arrive on the receiver.
+/// Start a pane the way `start_turn` starts each of its panes (no history); its events arrive on the receiver.
 pub fn start_pane(state: &AppState, req: PaneRequest) -> (u64, UnboundedReceiver<PaneEvent>) {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let id = juxta_app::commands::panes::start(state, req, move |ev| tx.send(ev).is_ok()).expect("pane starts");
     (id, rx)
+}
+
+/// Start a turn on the same path as the `start_turn` handler (recorded in history, then every pane
+/// started); pane `i`'s events arrive on receiver `i`.
+pub async fn start_turn(
+    state: &AppState,
+    turn: Value,
+    requests: Vec<PaneRequest>,
+) -> (StartedTurn, Vec<UnboundedReceiver<PaneEvent>>) {
+    let turn: RecordTurn = serde_json::from_value(turn).expect("a turn");
+    let (sends, receivers): (Vec<_>, Vec<_>) = requests
+        .iter()
+        .map(|_| {
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            (move |ev| tx.send(ev).is_ok(), rx)
+        })
+        .unzip();
+    let started = juxta_app::commands::panes::run_turn(state, turn, requests, sends).await.expect("the turn starts");
+    (started, receivers)
 }
 
 /// Every event up to and including `done`, and the final report.

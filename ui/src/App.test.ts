@@ -7,9 +7,8 @@ vi.mock('./ipc', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./ipc')>()),
   listProviders: vi.fn(),
   listModels: vi.fn(),
-  startPane: vi.fn(),
-  // Private mode: nothing recorded, so runs start without history ids.
-  recordTurn: vi.fn(async () => null),
+  // Its history records nothing (private mode), so runs start without history ids.
+  startTurn: (await import('./test/ipcMock')).startTurn,
   listComparisons: vi.fn(async () => []),
   getPrivateMode: vi.fn(async () => false),
   historyNotice: vi.fn(async () => null),
@@ -19,7 +18,8 @@ vi.mock('./ipc', async (importOriginal) => ({
   listVotes: vi.fn(async () => []),
 }));
 
-import { listProviders, startPane } from './ipc';
+import { listProviders } from './ipc';
+import { startPane } from './test/ipcMock';
 import App from './App.svelte';
 import { provider, report } from './test/fixtures';
 

@@ -100,7 +100,7 @@ sort?: string, };
 
 export type PaneRequest = { provider: string, model: string, system: string | null, messages: Array<Message>, params: Params, fallbacks: Array<TargetRef>, 
 /**
- * The history answer this pane's events are saved to (from `record_turn`); none in private mode.
+ * The history answer this pane's events are saved to (`start_turn` sets it); none in private mode.
  */
 answer_id?: number, 
 /**
@@ -337,6 +337,10 @@ export type RecordPane = { pane_id: number | null, provider: string, model: stri
 export type RecordedTurn = { comparison_id: number, turn_id: number, panes: Array<RecordedPane>, };
 
 export type RecordedPane = { pane_id: number, answer_id: number, };
+
+export type StartedTurn = { recorded: RecordedTurn | null, history_error: string | null, panes: Array<PaneStart>, };
+
+export type PaneStart = { "type": "started", id: number, } | { "type": "failed", error: IpcError, };
 
 export type ExportFormat = "markdown" | "html" | "json" | "jsonl" | "csv";
 

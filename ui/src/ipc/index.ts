@@ -22,9 +22,9 @@ import type {
   PromptVariant,
   ProviderView,
   RankMethod,
-  RecordedTurn,
   RecordTurn,
   SearchHit,
+  StartedTurn,
   Summary,
   Vote,
   VariantDraft,
@@ -83,11 +83,16 @@ export function startDemoServer(): Promise<ProviderView> {
 
 // ---- Running panes ---------------------------------------------------------------------------
 
-/** A running pane: its id (for `stopPane`). Events arrive through `onEvent` until `done`. */
-export async function startPane(request: PaneRequest, onEvent: (event: PaneEvent) => void): Promise<number> {
-  const channel = new Channel<PaneEvent>();
-  channel.onmessage = onEvent;
-  return invoke<number>('start_pane', { request, onEvent: channel });
+/** Records `turn` in history (unless private mode is on) and starts its panes, in one call: `requests[i]` is
+ * `turn.panes[i]`, and its events arrive through `onEvents[i]` until `done`. Each started pane has an id (for
+ * `stopPane`); a pane that cannot start says why, and history that cannot save the turn never stops it. */
+export function startTurn(turn: RecordTurn, requests: PaneRequest[], onEvents: ((event: PaneEvent) => void)[]): Promise<StartedTurn> {
+  const channels = onEvents.map((onEvent) => {
+    const channel = new Channel<PaneEvent>();
+    channel.onmessage = onEvent;
+    return channel;
+  });
+  return invoke<StartedTurn>('start_turn', { turn, requests, onEvents: channels });
 }
 
 /** Stops one pane; what it streamed so far is kept and it still sends `done`. */
@@ -105,11 +110,6 @@ export function checkSchema(schema: unknown): Promise<void> {
 }
 
 // ---- History (SQLite in Rust; every run is recorded unless private mode is on) -------------------
-
-/** Records a turn before its panes start; the ids go into each pane's `answer_id`. Null in private mode. */
-export function recordTurn(turn: RecordTurn): Promise<RecordedTurn | null> {
-  return invoke<RecordedTurn | null>('record_turn', { turn });
-}
 
 /** Saved comparisons, pinned first, newest next. */
 export function listComparisons(limit: number, offset: number): Promise<Summary[]> {

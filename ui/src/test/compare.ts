@@ -1,13 +1,15 @@
-// Renders the Compare view with IPC mocked by the caller's vi.mock; captures each started pane.
+// Renders the Compare view with IPC mocked by the caller's vi.mock (with ./ipcMock's `startTurn`); captures each
+// started pane.
 import { render } from '@testing-library/svelte';
 import { vi } from 'vitest';
-import { startPane, type PaneEvent, type PaneRequest } from '../ipc';
+import type { PaneEvent, PaneRequest } from '../ipc';
 import type { BlindMode } from '../lib/blind/blind.svelte';
 import CompareView from '../lib/compare/CompareView.svelte';
 import { HistoryState } from '../lib/history/history.svelte';
 import { Comparison } from '../lib/state/comparison.svelte';
 import { UiPrefs } from '../lib/state/prefs.svelte';
 import { ProvidersState } from '../lib/state/providers.svelte';
+import { startPane } from './ipcMock';
 
 export interface StartedPane {
   request: PaneRequest;

@@ -5,8 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('../../ipc', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../ipc')>()),
-  startPane: vi.fn(),
-  recordTurn: vi.fn(async () => null),
+  startTurn: (await import('../../test/ipcMock')).startTurn,
   recordVote: vi.fn(async () => 1),
   stopPane: vi.fn(),
   stopAll: vi.fn(),
@@ -17,7 +16,8 @@ vi.mock('../../ipc', async (importOriginal) => ({
   historyNotice: vi.fn(async () => null),
 }));
 
-import { getComparison, listComparisons, recordTurn, recordVote } from '../../ipc';
+import { getComparison, listComparisons, recordVote } from '../../ipc';
+import { recordTurn } from '../../test/ipcMock';
 import { renderCompare, tick } from '../../test/compare';
 import { delta, done, report, savedComparison, summary } from '../../test/fixtures';
 import { BlindMode } from './blind.svelte';

@@ -3,15 +3,15 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('../../ipc', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../ipc')>()),
-  startPane: vi.fn(),
-  // Private mode: nothing recorded, so runs start without history ids.
-  recordTurn: vi.fn(async () => null),
+  // Its history records nothing (private mode), so runs start without history ids.
+  startTurn: (await import('../../test/ipcMock')).startTurn,
   stopPane: vi.fn(),
   stopAll: vi.fn(),
   listModels: vi.fn(),
 }));
 
-import { listModels, startPane, stopAll } from '../../ipc';
+import { listModels, stopAll } from '../../ipc';
+import { startPane } from '../../test/ipcMock';
 import { provider } from '../../test/fixtures';
 import CompareView from '../compare/CompareView.svelte';
 import { HistoryState } from '../history/history.svelte';

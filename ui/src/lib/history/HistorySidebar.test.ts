@@ -4,11 +4,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('../../ipc', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../ipc')>()),
-  startPane: vi.fn(),
+  startTurn: (await import('../../test/ipcMock')).startTurn,
   stopPane: vi.fn(),
   stopAll: vi.fn(),
   listModels: vi.fn(),
-  recordTurn: vi.fn(),
   listComparisons: vi.fn(),
   searchHistory: vi.fn(),
   getComparison: vi.fn(),
@@ -25,23 +24,8 @@ vi.mock('../../ipc', async (importOriginal) => ({
   chooseImportPath: vi.fn(),
 }));
 
-import {
-  chooseImportPath,
-  chooseSavePath,
-  deleteComparison,
-  exportComparison,
-  getComparison,
-  getPrivateMode,
-  historyNotice,
-  importComparisons,
-  listComparisons,
-  pinComparison,
-  recordTurn,
-  renameComparison,
-  restoreComparison,
-  searchHistory,
-  setPrivateMode,
-} from '../../ipc';
+import { chooseImportPath, chooseSavePath, deleteComparison, exportComparison, getComparison, getPrivateMode, historyNotice, importComparisons, listComparisons, pinComparison, renameComparison, restoreComparison, searchHistory, setPrivateMode } from '../../ipc';
+import { recordTurn } from '../../test/ipcMock';
 import { renderCompare, tick } from '../../test/compare';
 import { done, report, savedComparison, summary } from '../../test/fixtures';
 import { PAGE_SIZE, UNDO_MS } from './history.svelte';

@@ -4,11 +4,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('../../ipc', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../ipc')>()),
-  startPane: vi.fn(),
+  startTurn: (await import('../../test/ipcMock')).startTurn,
   stopPane: vi.fn(),
   stopAll: vi.fn(),
   listModels: vi.fn(),
-  recordTurn: vi.fn(),
   listComparisons: vi.fn(),
   getComparison: vi.fn(),
   ratePane: vi.fn(),
@@ -17,7 +16,8 @@ vi.mock('../../ipc', async (importOriginal) => ({
   historyNotice: vi.fn(async () => null),
 }));
 
-import { getComparison, listComparisons, ratePane, recordTurn, setPaneNote, type RecordTurn } from '../../ipc';
+import { getComparison, listComparisons, ratePane, setPaneNote, type RecordTurn } from '../../ipc';
+import { recordTurn } from '../../test/ipcMock';
 import { renderCompare, tick } from '../../test/compare';
 import { done, report, savedComparison, summary } from '../../test/fixtures';
 

@@ -3,8 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('../../ipc', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../ipc')>()),
-  startPane: vi.fn(),
-  recordTurn: vi.fn(async () => null),
+  startTurn: (await import('../../test/ipcMock')).startTurn,
   stopPane: vi.fn(),
   stopAll: vi.fn(),
   listModels: vi.fn(),

@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('../../ipc', async (original) => (await import('../../test/ipcMock')).withPaneCommandsMocked(original));
 
-import { startPane, stopPane } from '../../ipc';
+import { stopPane } from '../../ipc';
+import { startPane } from '../../test/ipcMock';
 import { renderCompare, tick } from '../../test/compare';
 import { delta, done, report, requestEvent } from '../../test/fixtures';
 

@@ -6,9 +6,8 @@ vi.mock('../../ipc', async (importOriginal) => ({
   listProviders: vi.fn(),
   detectLocalServers: vi.fn(),
   startDemoServer: vi.fn(),
-  startPane: vi.fn(),
-  // Private mode: nothing recorded, so runs start without history ids.
-  recordTurn: vi.fn(async () => null),
+  // Its history records nothing (private mode), so runs start without history ids.
+  startTurn: (await import('../../test/ipcMock')).startTurn,
   stopPane: vi.fn(),
   stopAll: vi.fn(),
   listModels: vi.fn(),

@@ -2,8 +2,7 @@
 // Events from Rust are folded in with the pure reducer in ./run.ts.
 import {
   errorMessage,
-  recordTurn,
-  startPane,
+  startTurn,
   stopAll,
   stopPane,
   type Message,
@@ -13,7 +12,9 @@ import {
   type Params,
   type Prompt,
   type PromptInputs,
-  type RecordedTurn,
+  type PaneStart,
+  type RecordTurn,
+  type StartedTurn,
   type ToolCallRequest,
 } from '../../ipc';
 import { overridesFromVariant, variantFor, type LibraryRef, type SharedValues } from '../library/library';
@@ -321,7 +322,8 @@ export class Comparison {
     if (results) this.sendToolResults(pane, results);
   }
 
-  /** Shows the turns at once (queued), records them in one call, then starts each pane with its answer id. */
+  /** Shows the turns at once (queued), then records them and starts every pane in one call (`start_turn`): no
+   * round trip in between, so the requests leave while the page is still drawing the queued turns. */
   private async dispatch(panes: PaneModel[], text: string, onlyPane: boolean, toolResults?: ToolResult[]): Promise<void> {
     const pending = panes.map((pane) => {
       const next: Message[] = toolResults ? toolMessages(toolResults) : [{ role: 'user', content: text }];
@@ -332,68 +334,71 @@ export class Comparison {
       pane.turns = [...pane.turns, turn];
       return { pane, turnId: turn.id, request };
     });
-    const recorded = await this.record(panes, text, onlyPane);
-    // Run pressed again or the panes were cleared while the disk was busy: these turns are gone.
+    const onEvents = pending.map(({ pane, turnId }) => (event: PaneEvent) => {
+      pane.updateTurn(turnId, (run) => applyEvent(run, event));
+      if (event.type === 'done') this.turnEnded(pane, turnId);
+    });
+    let started: StartedTurn;
+    try {
+      started = await startTurn(this.turnToRecord(panes, text, onlyPane), pending.map((p) => p.request), onEvents);
+    } catch (err) {
+      for (const { pane, turnId } of pending) {
+        pane.updateTurn(turnId, (run) => markStartFailed(run, errorMessage(err)));
+        this.turnEnded(pane, turnId);
+      }
+      return;
+    }
+    if (started.history_error) this.notice = `History could not save this run (it runs anyway): ${started.history_error}`;
+    // Run pressed again or the panes were cleared while the call was on its way: these turns are gone.
     const live = pending.filter(({ pane, turnId }) => this.panes.includes(pane) && pane.hasTurn(turnId));
+    const recorded = started.recorded;
     if (recorded && live.length > 0) {
       this.historyId = recorded.comparison_id;
-      pending.forEach(({ pane, turnId, request }, i) => {
+      pending.forEach(({ pane, turnId }, i) => {
         const ids = recorded.panes[i];
         if (!ids) return;
         pane.historyPaneId = ids.pane_id;
-        request.answer_id = ids.answer_id;
         this.setAnswerId(pane, turnId, ids.answer_id, recorded.turn_id);
       });
       this.historyVersion++;
     }
-    for (const { pane, turnId, request } of live) void this.start(pane, turnId, request);
+    pending.forEach(({ pane, turnId }, i) => this.started(pane, turnId, started.panes[i]));
   }
 
   private setAnswerId(pane: PaneModel, turnId: number, answerId: number, historyTurnId: number): void {
     pane.turns = pane.turns.map((t) => (t.id === turnId ? { ...t, answerId, historyTurnId } : t));
   }
 
-  /** One `record_turn` per turn; a failure is reported but never blocks the run. */
-  private async record(panes: PaneModel[], prompt: string, onlyPane: boolean): Promise<RecordedTurn | null> {
-    try {
-      return await recordTurn(
-        $state.snapshot({
-          comparison_id: this.historyId,
-          prompt,
-          system: this.system,
-          params: this.shared,
-          panes: panes.map((p) => ({ pane_id: p.historyPaneId, provider: p.provider, model: p.model, settings: p.settings() })),
-          only_pane: onlyPane,
-        }),
-      );
-    } catch (err) {
-      this.notice = `History could not save this run (it runs anyway): ${errorMessage(err)}`;
-      return null;
-    }
+  /** What history keeps of a turn about to be sent (the shared prompt and parameters, each pane's settings). */
+  private turnToRecord(panes: PaneModel[], prompt: string, onlyPane: boolean): RecordTurn {
+    return $state.snapshot({
+      comparison_id: this.historyId,
+      prompt,
+      system: this.system,
+      params: this.shared,
+      panes: panes.map((p) => ({ pane_id: p.historyPaneId, provider: p.provider, model: p.model, settings: p.settings() })),
+      only_pane: onlyPane,
+    }) as RecordTurn;
   }
 
-  private async start(pane: PaneModel, turnId: number, request: PaneRequest): Promise<void> {
-    const onEvent = (event: PaneEvent) => {
-      pane.updateTurn(turnId, (run) => applyEvent(run, event));
-      if (event.type === 'done') this.turnEnded(pane, turnId);
-    };
-    try {
-      const id = await startPane(request, onEvent);
-      const stillThere = this.panes.includes(pane) && pane.hasTurn(turnId);
-      if (!stillThere) {
-        void stopPane(id).catch(() => {});
-        return;
-      }
-      let stopRequested = false;
-      pane.updateTurn(turnId, (run) => {
-        stopRequested = run.stopping;
-        return markStarted(run, id);
-      });
-      if (stopRequested) void this.callStop(id);
-    } catch (err) {
-      pane.updateTurn(turnId, (run) => markStartFailed(run, errorMessage(err)));
+  /** A pane's start as Rust reported it: its id (a Stop pressed meanwhile is sent now), or why it failed. */
+  private started(pane: PaneModel, turnId: number, start: PaneStart | undefined): void {
+    if (!start || start.type === 'failed') {
+      const message = start ? start.error.message : 'the app did not start this pane';
+      pane.updateTurn(turnId, (run) => markStartFailed(run, message));
       this.turnEnded(pane, turnId);
+      return;
     }
+    if (!(this.panes.includes(pane) && pane.hasTurn(turnId))) {
+      void stopPane(start.id).catch(() => {});
+      return;
+    }
+    let stopRequested = false;
+    pane.updateTurn(turnId, (run) => {
+      stopRequested = run.stopping;
+      return markStarted(run, start.id);
+    });
+    if (stopRequested) void this.callStop(start.id);
   }
 
   /** When the last pane of a recorded turn finishes, history has something new to list. */

@@ -3,14 +3,14 @@ import type { PaneEvent, PaneRequest } from '../../ipc';
 
 vi.mock('../../ipc', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../ipc')>()),
-  startPane: vi.fn(),
-  // Private mode: nothing recorded, so runs start without history ids.
-  recordTurn: vi.fn(async () => null),
+  // Its history records nothing (private mode), so runs start without history ids.
+  startTurn: (await import('../../test/ipcMock')).startTurn,
   stopPane: vi.fn(),
   stopAll: vi.fn(),
 }));
 
-import { startPane, stopAll, stopPane } from '../../ipc';
+import { stopAll, stopPane } from '../../ipc';
+import { startPane } from '../../test/ipcMock';
 import { delta, done, report, requestEvent } from '../../test/fixtures';
 import { Comparison } from './comparison.svelte';
 

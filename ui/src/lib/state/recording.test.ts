@@ -1,16 +1,17 @@
-// Every run is recorded in history before its panes start: one record_turn per turn.
+// Every run is recorded in history as its panes start: one start_turn call per turn (its Rust side, recording and
+// then starting each pane, is played by ../../test/ipcMock and tested for real in tests/app_history.rs).
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PaneEvent, PaneRequest, RecordTurn } from '../../ipc';
 
 vi.mock('../../ipc', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../ipc')>()),
-  startPane: vi.fn(),
+  startTurn: (await import('../../test/ipcMock')).startTurn,
   stopPane: vi.fn(),
   stopAll: vi.fn(),
-  recordTurn: vi.fn(),
 }));
 
-import { recordTurn, startPane } from '../../ipc';
+import { stopPane } from '../../ipc';
+import { recordTurn, startPane, startTurn } from '../../test/ipcMock';
 import { done, report } from '../../test/fixtures';
 import { Comparison } from './comparison.svelte';
 
@@ -27,6 +28,7 @@ function recordLikeRust(comparisonId = 7) {
 }
 
 beforeEach(() => {
+  vi.mocked(startTurn).mockClear();
   started = [];
   nextId = 100;
   vi.mocked(recordTurn).mockReset();
@@ -139,6 +141,33 @@ describe('recording runs in history', () => {
     expect(turn.comparison_id).toBeNull();
     expect(turn.panes.map((p) => p.pane_id)).toEqual([null, null]);
     expect(a.rating).toBeNull();
+  });
+
+  it('records and starts a turn in one call: a request and a channel per pane, in on-screen order', async () => {
+    recordLikeRust();
+    const { c } = twoPanes();
+    await c.run();
+    expect(startTurn).toHaveBeenCalledTimes(1);
+    const [turn, requests, onEvents] = vi.mocked(startTurn).mock.calls[0];
+    expect(requests.map((r) => [r.provider, r.model])).toEqual(turn.panes.map((p) => [p.provider, p.model]));
+    expect(requests[1].system).toBe('Be a pirate.');
+    expect(onEvents).toHaveLength(2);
+    // The page sends no answer ids: Rust sets them from the turn it has just recorded.
+    expect(requests.every((r) => r.answer_id === undefined)).toBe(true);
+  });
+
+  it('a run replaced while its start_turn was on its way stops the panes it started', async () => {
+    vi.mocked(stopPane).mockReset().mockResolvedValue(undefined);
+    let answer!: () => void;
+    vi.mocked(recordTurn).mockImplementationOnce(() => new Promise((r) => (answer = () => r(null))));
+    const { c, a } = twoPanes();
+    const running = c.run();
+    c.newComparison();
+    answer();
+    await running;
+    expect(started).toHaveLength(2);
+    expect(vi.mocked(stopPane).mock.calls.map(([id]) => id)).toEqual([1, 2]);
+    expect(a.turns).toEqual([]);
   });
 
   it('in private mode (null) nothing is linked and the panes still run', async () => {

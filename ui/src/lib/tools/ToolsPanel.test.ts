@@ -4,15 +4,15 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.mock('../../ipc', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../ipc')>()),
-  startPane: vi.fn(),
-  recordTurn: vi.fn(async () => null),
+  startTurn: (await import('../../test/ipcMock')).startTurn,
   stopPane: vi.fn(),
   stopAll: vi.fn(),
   listModels: vi.fn(),
   checkSchema: vi.fn(),
 }));
 
-import { checkSchema, startPane } from '../../ipc';
+import { checkSchema } from '../../ipc';
+import { startPane } from '../../test/ipcMock';
 import { renderCompare, tick } from '../../test/compare';
 import { done, report } from '../../test/fixtures';
 

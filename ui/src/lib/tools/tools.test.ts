@@ -4,13 +4,12 @@ import type { PaneEvent, PaneRequest } from '../../ipc';
 
 vi.mock('../../ipc', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../ipc')>()),
-  startPane: vi.fn(),
+  startTurn: (await import('../../test/ipcMock')).startTurn,
   stopPane: vi.fn(),
   stopAll: vi.fn(),
-  recordTurn: vi.fn(async () => null),
 }));
 
-import { startPane } from '../../ipc';
+import { startPane } from '../../test/ipcMock';
 import { done, report } from '../../test/fixtures';
 import { Comparison, conversation, pendingCalls, toolSteps } from '../state/comparison.svelte';
 import { draftProblem, emptyToolSettings, resultsSummary, TOOL_EXAMPLES, toolChoice, toolSpecs, responseFormat } from './tools';
