@@ -53,7 +53,10 @@ pub async fn run_turn<S: FnMut(PaneEvent) -> bool + Send + 'static>(
     }
     let (recorded, history_error) = match commands::history::record(state, turn).await {
         Ok(recorded) => (recorded, None),
-        Err(e) => (None, Some(e.message)),
+        Err(e) => {
+            tracing::warn!("history could not record a turn (it runs anyway): {}", e.message);
+            (None, Some(e.message))
+        }
     };
     let panes = requests
         .into_iter()
