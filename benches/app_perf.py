@@ -51,7 +51,7 @@ const raf = window.requestAnimationFrame.bind(window);
 window.__cb = [];
 // The app's own per-frame work (markdown renders) runs in rAF callbacks: time each one.
 window.requestAnimationFrame = (fn) => raf((t) => { const s = performance.now(); fn(t); window.__cb.push(performance.now() - s); });
-window.__frames = []; window.__updates = {}; window.__changes = {}; window.__ended = {}; window.__stop = false;
+window.__frames = []; window.__changes = {}; window.__ended = {}; window.__stop = false;
 let last = performance.now();
 const tick = (t) => { window.__frames.push(t - last); last = t; if (!window.__stop) requestAnimationFrame(tick); };
 requestAnimationFrame(tick);
@@ -62,10 +62,8 @@ new MutationObserver((records) => {
     const text = el && el.closest('[data-testid="pane-text"]');
     const pane = text && text.closest('[data-testid="pane"]');
     if (pane) {
-      const i = pane.dataset.paneIndex;
-      window.__updates[i] = now;
       // Every text change (one per render: the records of one render share now).
-      const seen = (window.__changes[i] ??= []);
+      const seen = (window.__changes[pane.dataset.paneIndex] ??= []);
       if (seen.at(-1) !== now) seen.push(now);
     }
     // When the page learnt that the stream ended (its `done` event), before drawing the final text.
@@ -223,7 +221,7 @@ def main():
         if os.environ.get("BENCH_END_JS"):  # experiments: a script run after the run; its result is printed
             print("BENCH_END_JS:", driver.execute_script(os.environ["BENCH_END_JS"]))
         data = driver.execute_script(
-            "window.__stop = true; return {cb: window.__cb, frames: window.__frames, updates: window.__updates, changes: window.__changes,"
+            "window.__stop = true; return {cb: window.__cb, frames: window.__frames, changes: window.__changes,"
             " ended: window.__ended, runAt: window.__runAt,"
             " totals: [...document.querySelectorAll('[data-testid=\"pane\"]')].map("
             "p => Number(p.querySelector('[data-metric=\"total\"]').dataset.ms))}"
@@ -244,13 +242,15 @@ def main():
         mock.terminate()
 
     frames = data["frames"][2:]  # the first callbacks measure the recorder's own start
-    lags = [data["updates"].get(str(i), float("nan")) - (data["runAt"] + data["totals"][i]) for i in range(PANES)]
+    # Each pane's last text change (NaN when the recorder saw none: BENCH_NO_MO).
+    last = {i: times[-1] for i, times in data["changes"].items()}
+    lags = [last.get(str(i), float("nan")) - (data["runAt"] + data["totals"][i]) for i in range(PANES)]
     size = (e2e.BIN / "juxta-app").stat().st_size
     print(f"panes: {PANES} x {TOKENS} tokens at {RATE} tokens/s ({TOKENS / RATE:.1f} s each), {len(frames)} frames")
     print(f"frame time ms: p50 {pct(frames, 50):.1f}  p95 {pct(frames, 95):.1f}  p99 {pct(frames, 99):.1f}  max {max(frames):.1f}")
     if all(l == l for l in lags):  # NaN when the recorder saw no text change (BENCH_NO_MO)
         print(f"pane lag behind its stream ms (upper bound): max {max(lags):.0f}  each {[round(l) for l in lags]}")
-        drawn = [data["updates"][str(i)] - data["ended"].get(str(i), float("nan")) for i in range(PANES)]
+        drawn = [last[str(i)] - data["ended"].get(str(i), float("nan")) for i in range(PANES)]
         print(f"final text on screen after the page got the stream's end ms: max {max(drawn):.0f}  each {[round(l) for l in drawn]}")
         gaps = streaming_gaps(data["changes"], data["ended"])
         print(f"a streaming pane's text changes every ms (its text waits this long at most in the page): p50 {pct(gaps, 50):.0f}"

@@ -174,9 +174,10 @@ pub struct PaneRequest {
     pub params: Params,
     #[serde(default)]
     pub fallbacks: Vec<TargetRef>,
-    /// The history answer this pane's events are saved to (`start_turn` sets it); none in private mode.
-    #[serde(default)]
-    #[ts(optional)]
+    /// The history answer this pane's events are saved to: set in Rust by `start_turn` from the turn
+    /// it has just recorded (none in private mode), never taken from the page.
+    #[serde(skip)]
+    #[ts(skip)]
     pub answer_id: Option<i64>,
     /// Functions every pane may call (the shared tools editor).
     #[serde(default)]

@@ -100,10 +100,6 @@ sort?: string, };
 
 export type PaneRequest = { provider: string, model: string, system: string | null, messages: Array<Message>, params: Params, fallbacks: Array<TargetRef>, 
 /**
- * The history answer this pane's events are saved to (`start_turn` sets it); none in private mode.
- */
-answer_id?: number, 
-/**
  * Functions every pane may call (the shared tools editor).
  */
 tools?: Array<ToolSpec>, tool_choice?: ToolChoice, 

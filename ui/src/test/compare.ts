@@ -2,17 +2,17 @@
 // started pane.
 import { render } from '@testing-library/svelte';
 import { vi } from 'vitest';
-import type { PaneEvent, PaneRequest } from '../ipc';
+import type { PaneEvent } from '../ipc';
 import type { BlindMode } from '../lib/blind/blind.svelte';
 import CompareView from '../lib/compare/CompareView.svelte';
 import { HistoryState } from '../lib/history/history.svelte';
 import { Comparison } from '../lib/state/comparison.svelte';
 import { UiPrefs } from '../lib/state/prefs.svelte';
 import { ProvidersState } from '../lib/state/providers.svelte';
-import { startPane } from './ipcMock';
+import { startPane, type StartedRequest } from './ipcMock';
 
 export interface StartedPane {
-  request: PaneRequest;
+  request: StartedRequest;
   emit: (event: PaneEvent) => void;
 }
 

@@ -14,8 +14,10 @@ const messageOf = (err: unknown): string =>
 
 /** History's side of the fake `start_turn`: what a turn is recorded as (null: private mode). Tests shape it. */
 export const recordTurn = vi.fn(async (_turn: RecordTurn): Promise<RecordedTurn | null> => null);
+/** A pane's request as Rust starts it: with the answer id it set from the recorded turn. */
+export type StartedRequest = PaneRequest & { answer_id?: number };
 /** One pane's start in the fake `start_turn`: resolves to the pane's id, rejects when the pane cannot start. */
-export const startPane = vi.fn(async (_request: PaneRequest, _onEvent: (event: PaneEvent) => void): Promise<number> => 1);
+export const startPane = vi.fn(async (_request: StartedRequest, _onEvent: (event: PaneEvent) => void): Promise<number> => 1);
 
 /** `start_turn` as Rust runs it (src-tauri/commands/panes.rs `run_turn`): record the turn (a failure is reported,
  * never fatal), then start each pane with its answer id; a pane that cannot start fails alone. */

@@ -1,7 +1,7 @@
 // Every run is recorded in history as its panes start: one start_turn call per turn (its Rust side, recording and
 // then starting each pane, is played by ../../test/ipcMock and tested for real in tests/app_history.rs).
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PaneEvent, PaneRequest, RecordTurn } from '../../ipc';
+import type { PaneEvent, RecordTurn } from '../../ipc';
 
 vi.mock('../../ipc', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../ipc')>()),
@@ -11,11 +11,11 @@ vi.mock('../../ipc', async (importOriginal) => ({
 }));
 
 import { stopPane } from '../../ipc';
-import { recordTurn, startPane, startTurn } from '../../test/ipcMock';
+import { recordTurn, startPane, startTurn, type StartedRequest } from '../../test/ipcMock';
 import { done, report } from '../../test/fixtures';
 import { Comparison } from './comparison.svelte';
 
-let started: { request: PaneRequest; emit: (e: PaneEvent) => void }[];
+let started: { request: StartedRequest; emit: (e: PaneEvent) => void }[];
 let nextId: number;
 
 /** Resolves like Rust: a comparison id, and per pane the given pane id or a new one, and a new answer id. */
@@ -153,7 +153,7 @@ describe('recording runs in history', () => {
     expect(requests[1].system).toBe('Be a pirate.');
     expect(onEvents).toHaveLength(2);
     // The page sends no answer ids: Rust sets them from the turn it has just recorded.
-    expect(requests.every((r) => r.answer_id === undefined)).toBe(true);
+    expect(requests.every((r) => !('answer_id' in r))).toBe(true);
   });
 
   it('a run replaced while its start_turn was on its way stops the panes it started', async () => {
