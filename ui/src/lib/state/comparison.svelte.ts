@@ -89,13 +89,10 @@ export class PaneModel {
     return this.turns.at(-1);
   }
 
-  get status(): PaneStatus {
-    return this.current?.run.status ?? 'idle';
-  }
-
-  get running(): boolean {
-    return isActive(this.status);
-  }
+  // Derived, not getters: every streamed message replaces `turns`, and a getter would re-run everything that reads
+  // it (the composer's buttons, ...) ~100 times a second per pane; a derived value wakes its readers only on a change.
+  readonly status: PaneStatus = $derived(this.turns.at(-1)?.run.status ?? 'idle');
+  readonly running: boolean = $derived(isActive(this.status));
 
   updateTurn(id: number, change: (run: PaneRun) => PaneRun): boolean {
     let found = false;
@@ -211,14 +208,10 @@ export class Comparison {
     return findVariables(this.system, this.prompt, ...this.panes.map((p) => p.overrides.system ?? ''));
   }
 
-  get running(): boolean {
-    return this.panes.some((p) => p.running);
-  }
+  readonly running: boolean = $derived(this.panes.some((p) => p.running));
 
   /** Some pane has an answered turn that a follow-up can continue. */
-  get canFollowUp(): boolean {
-    return this.panes.some((p) => p.turns.some((t) => isFinished(t.run.status)));
-  }
+  readonly canFollowUp: boolean = $derived(this.panes.some((p) => p.turns.some((t) => isFinished(t.run.status))));
 
   /** Why Run is disabled, or null when it is not. */
   get runBlockedReason(): string | null {
