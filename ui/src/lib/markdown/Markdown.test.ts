@@ -44,6 +44,58 @@ describe('Markdown', () => {
     await waitFor(() => expect(button.textContent).toBe('Copied'));
   });
 
+  it('a streaming answer out of sight renders every half second, and at once when it scrolls into view or ends', async () => {
+    // jsdom has no IntersectionObserver: this one reports what the test says is on screen.
+    let report: (visible: boolean) => void = () => {};
+    vi.stubGlobal(
+      'IntersectionObserver',
+      class {
+        constructor(callback: (entries: { isIntersecting: boolean }[]) => void) {
+          report = (visible) => callback([{ isIntersecting: visible }]);
+        }
+        observe() {}
+        disconnect() {}
+      },
+    );
+    let now = 1000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const { container, rerender } = render(Markdown, { source: 'one', live: true });
+      report(false);
+      now += 100;
+      await rerender({ source: 'one two', live: true });
+      await rerender({ source: 'one two three', live: true });
+      await frame();
+      await frame();
+      expect(container.textContent?.trim()).toBe('one');
+
+      report(true); // scrolled into view: the held-back text shows in the next frame
+      await frame();
+      expect(container.textContent).toContain('one two three');
+
+      report(false);
+      now += 100;
+      await rerender({ source: 'one two three four', live: true });
+      await frame();
+      expect(container.textContent).not.toContain('four');
+      now += 500; // half a second since its last render: it takes its turn
+      await rerender({ source: 'one two three four five', live: true });
+      await frame();
+      expect(container.textContent).toContain('five');
+      now += 100;
+      await rerender({ source: 'one two three four five six', live: true });
+      await frame();
+      expect(container.textContent).not.toContain('six');
+      await rerender({ source: 'one two three four five six seven', live: false }); // the stream ended
+      await frame();
+      expect(container.textContent).toContain('six seven');
+    } finally {
+      clock.mockRestore();
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('follows the source as it streams', async () => {
     const { container, rerender } = render(Markdown, { source: 'Hel', testid: 'pane-text' });
     expect(container.textContent).toContain('Hel');
