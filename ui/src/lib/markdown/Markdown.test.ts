@@ -96,6 +96,31 @@ describe('Markdown', () => {
     }
   });
 
+  it('only a streaming answer watches whether it is on screen', async () => {
+    const watching = new Set<object>();
+    vi.stubGlobal(
+      'IntersectionObserver',
+      class {
+        observe() {
+          watching.add(this);
+        }
+        disconnect() {
+          watching.delete(this);
+        }
+      },
+    );
+    try {
+      render(Markdown, { source: 'a finished answer' });
+      expect(watching.size).toBe(0);
+      const { rerender } = render(Markdown, { source: 'stream', live: true });
+      expect(watching.size).toBe(1);
+      await rerender({ source: 'streamed', live: false });
+      expect(watching.size).toBe(0);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('follows the source as it streams', async () => {
     const { container, rerender } = render(Markdown, { source: 'Hel', testid: 'pane-text' });
     expect(container.textContent).toContain('Hel');
