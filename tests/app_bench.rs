@@ -105,12 +105,15 @@ async fn a_stopped_benchmark_still_finishes_with_what_it_ran() {
         let _ = tx.send(e);
     })
     .unwrap();
-    // After the first finished run, stop.
+    // After the first finished run, stop (once: the runs in flight then end as stopped runs, and by the time their
+    // events arrive the benchmark may be over and gone from the list).
     let mut report = None;
+    let mut stopped = false;
     while let Some(e) = rx.recv().await {
         match e {
-            BenchEvent::Run { .. } if report.is_none() => {
+            BenchEvent::Run { .. } if !stopped => {
                 assert!(state.benches.stop(id), "the benchmark is running");
+                stopped = true;
             }
             BenchEvent::Finished { report: r } => {
                 report = Some(r);
