@@ -282,11 +282,14 @@ def main():
         print(f"answers on screen: {len(shown)} of {PANES} (panes {[int(i) + 1 for i in shown]}; the others render every"
               " half second while they stream)")
         gaps = streaming_gaps({i: t for i, t in data["changes"].items() if i in shown}, data["ended"])
-        print(f"a streaming pane on screen changes every ms (its text waits this long at most in the page): p50 {pct(gaps, 50):.0f}"
-              f"  p95 {pct(gaps, 95):.0f}  max {max(gaps):.0f}  ({len(gaps)} gaps over {len(shown)} panes)")
-        mean, over = time_behind(gaps)
-        print(f"while streaming, a pane's screen is behind its stream (upper bound, counting {RUST_MS} ms for Rust): "
-              f"{mean:.0f} ms on average over time, more than 100 ms behind {over:.0%} of the time")
+        if gaps:
+            print(f"a streaming pane on screen changes every ms (its text waits this long at most in the page): p50 {pct(gaps, 50):.0f}"
+                  f"  p95 {pct(gaps, 95):.0f}  max {max(gaps):.0f}  ({len(gaps)} gaps over {len(shown)} panes)")
+            mean, over = time_behind(gaps)
+            print(f"while streaming, a pane's screen is behind its stream (upper bound, counting {RUST_MS} ms for Rust): "
+                  f"{mean:.0f} ms on average over time, more than 100 ms behind {over:.0%} of the time")
+        else:
+            print("no answer on screen changed while it streamed: no streaming figures")
     print(f"cold start to interactive window (through WebDriver, upper bound): {cold:.2f} s")
     print(f"memory of the idle app at start: RSS {idle_rss / 1024:.0f} MB, PSS {idle_pss / 1024:.0f} MB")
     print(f"memory of the whole app ({', '.join(names)}; {len(pids)} processes): RSS {rss / 1024:.0f} MB, PSS {pss / 1024:.0f} MB")
