@@ -249,6 +249,7 @@ def main():
         data = driver.execute_script(
             "window.__stop = true; return {cb: window.__cb, frames: window.__frames, changes: window.__changes,"
             " ended: window.__ended, runAt: window.__runAt, onScreen: window.__onScreen,"
+            " area: (r => [r.width, r.height])(document.querySelector('[data-testid=\"pane\"] .body').getBoundingClientRect()),"
             " totals: [...document.querySelectorAll('[data-testid=\"pane\"]')].map("
             "p => Number(p.querySelector('[data-metric=\"total\"]').dataset.ms))}"
         )
@@ -280,7 +281,7 @@ def main():
         print(f"final text on screen after the page got the stream's end ms: max {max(drawn):.0f}  each {[round(l) for l in drawn]}")
         shown = [str(i) for i, on in enumerate(data["onScreen"]) if on]
         print(f"answers on screen: {len(shown)} of {PANES} (panes {[int(i) + 1 for i in shown]}; the others render every"
-              " half second while they stream)")
+              f" half second while they stream), each answer area {data['area'][0]:.0f} x {data['area'][1]:.0f} px")
         gaps = streaming_gaps({i: t for i, t in data["changes"].items() if i in shown}, data["ended"])
         if gaps:
             print(f"a streaming pane on screen changes every ms (its text waits this long at most in the page): p50 {pct(gaps, 50):.0f}"

@@ -116,6 +116,20 @@ describe('Composer', () => {
     expect(screen.queryAllByTestId('pane')).toHaveLength(0);
   });
 
+  it('a chip added past the end of the chips line scrolls into sight, and removing one does not scroll', async () => {
+    const { comparison } = setup([['openai', 'gpt-4o'], ['openai', 'o3']]);
+    const line = screen.getByRole('list', { name: 'Models in this comparison' });
+    // jsdom has no layout: a line 900 px wide holding 1,400 px of chips, scrolled back to its start.
+    Object.defineProperty(line, 'scrollWidth', { configurable: true, get: () => 1400 });
+    line.scrollLeft = 0;
+    comparison.addPane('ollama', 'qwen2.5:7b');
+    await waitFor(() => expect(line.scrollLeft).toBe(1400));
+    line.scrollLeft = 0;
+    comparison.removePane(comparison.panes[0].key);
+    await waitFor(() => expect(screen.getAllByTestId('model-chip')).toHaveLength(2));
+    expect(line.scrollLeft).toBe(0);
+  });
+
   it('when listing fails it shows the error and a typed model id still works', async () => {
     vi.mocked(listModels).mockRejectedValue('401 invalid key');
     const { comparison } = setup();

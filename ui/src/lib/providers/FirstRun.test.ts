@@ -101,6 +101,18 @@ describe('first run', () => {
     expect(providers.get('mock')?.name).toBe('Juxta mock');
   });
 
+  it('makes room for the panes once something has run', async () => {
+    vi.mocked(startDemoServer).mockResolvedValue(
+      provider({ id: 'mock', name: 'Juxta mock', local: true, base_url: 'http://127.0.0.1:45123/v1', key: { state: 'not_needed' } }),
+    );
+    await setup();
+    await fireEvent.click(screen.getByTestId('demo-button'));
+    await waitFor(() => expect(screen.getAllByTestId('pane')).toHaveLength(3));
+    expect(screen.getByTestId('first-run')).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('run-button'));
+    await waitFor(() => expect(screen.queryByTestId('first-run')).toBeNull());
+  });
+
   it('shows why the demo could not start', async () => {
     vi.mocked(startDemoServer).mockRejectedValue('port in use');
     await setup();
