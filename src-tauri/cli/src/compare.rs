@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use juxta_engine::request::{Message, ToolCallRequest};
 use juxta_engine::run::{env_suffix, PaneReport, PaneSpec, RunEvent, Runner, Target};
 use juxta_engine::secrets::SecretStore;
-use juxta_engine::FinishReason;
+use juxta_engine::{ErrorKind, FinishReason};
 use serde_json::json;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -389,8 +389,14 @@ pub async fn models(args: ModelsArgs) -> Result<u8, CliError> {
     })?;
     let models = runner()?.list_models(&endpoint).await.map_err(|e| {
         let status = e.status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+        let step = match e.kind {
+            ErrorKind::Auth => crate::render::next_step(e.kind, &endpoint.id)
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
         CliError::Failed(format!(
-            "could not list the models of {}{status}: {}",
+            "could not list the models of {}{status}: {}{step}",
             endpoint.id, e.message
         ))
     })?;

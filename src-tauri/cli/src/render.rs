@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use juxta_engine::run::{PaneReport, RunEvent};
 use juxta_engine::validate::SchemaCheck;
-use juxta_engine::FinishReason;
+use juxta_engine::{ErrorKind, FinishReason};
 
 pub struct Renderer {
     labels: Vec<String>,
@@ -248,9 +248,14 @@ impl Renderer {
             } else {
                 format!(" ({} chars kept)", r.text.len())
             };
+            // The attempt that failed last names the provider (a fallback may have moved on from the first).
+            let provider = r.attempts.last().map_or(r.provider.as_str(), |a| a.provider.as_str());
+            let step = next_step(e.kind, provider)
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
             return self.paint(
                 RED,
-                &format!("✗ {}{status}: {}{kept}", name(&e.kind), e.message),
+                &format!("✗ {}{status}: {}{step}{kept}", name(&e.kind), e.message),
             );
         }
         let mut parts = Vec::new();
@@ -308,6 +313,15 @@ impl Renderer {
 }
 
 /// The name a value has in `--json` output (`rate_limited`, `tool_calls`).
+/// The command that acts on an error whose advice (from the engine) says what to check.
+pub fn next_step(kind: ErrorKind, provider: &str) -> Option<String> {
+    match kind {
+        ErrorKind::Auth => Some(format!("juxta keys set {provider}")),
+        ErrorKind::NotFound => Some(format!("juxta models {provider} lists its models")),
+        _ => None,
+    }
+}
+
 fn name<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v)
         .ok()

@@ -131,6 +131,29 @@ async fn a_failed_pane_exits_1_and_the_others_are_reported_in_full() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_failed_pane_names_the_command_that_acts_on_it() {
+    let mock = mock().await;
+    let a = compare(&mock, &["-m", "ma:auth-error", "-m", "mo:not-found"], "hi");
+    let out = juxta(&a, None, &[]).await;
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().filter(|l| l.contains('✗')).collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert!(
+        lines[0].contains("auth HTTP 401")
+            && lines[0].contains("check the key for this provider (juxta keys set ma)"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains("not_found HTTP 404") && lines[1].contains("(juxta models mo lists its models)"),
+        "{}",
+        lines[1]
+    );
+    // The engine's own message names no command (the app shows it too): only one hint per line.
+    assert!(!out.stdout.contains("PROVIDER"), "{}", out.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn settings_and_pane_overrides_reach_the_wire() {
     let mock = mock().await;
     let a = compare(
@@ -227,7 +250,8 @@ async fn the_terminal_view_labels_every_pane_and_ends_with_metrics() {
     let mock = mock().await;
     let a = compare(
         &mock,
-        &["-m", "mo:normal@tokens=30", "-m", "ma:stream-error"],
+        // Paced: an answer in one burst has no tokens/s to show.
+        &["-m", "mo:normal@tokens=30,rate=1000", "-m", "ma:stream-error"],
         "hi",
     );
     let out = juxta(&a, None, &[]).await;
@@ -236,7 +260,7 @@ async fn the_terminal_view_labels_every_pane_and_ends_with_metrics() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("[1] mo:normal@tokens=30") && l.contains(" │ ")),
+            .any(|l| l.starts_with("[1] mo:normal@tokens=30,rate=1000") && l.contains(" │ ")),
         "{}",
         out.stdout
     );

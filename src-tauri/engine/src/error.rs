@@ -133,13 +133,14 @@ pub fn status_is_retryable(status: u16) -> bool {
     matches!(status, 408 | 409 | 429 | 500..=599)
 }
 
-/// One sentence on what the user can do, appended to provider messages.
+/// One sentence on what the user can do, appended to provider messages. It names no command of the CLI or
+/// screen of the app: both show this message, and each adds its own way to act on it.
 pub fn advice(kind: ErrorKind) -> Option<&'static str> {
     Some(match kind {
-        ErrorKind::Auth => "check the key for this provider (juxta keys set PROVIDER)",
+        ErrorKind::Auth => "check the key for this provider",
         ErrorKind::PermissionDenied => "this key may not use this model; check the account's access",
         ErrorKind::Quota => "the account is out of credits or quota; add credits or use another provider",
-        ErrorKind::NotFound => "check the model name (juxta models PROVIDER) and the provider's base URL",
+        ErrorKind::NotFound => "check the model name and the provider's base URL",
         ErrorKind::InvalidRequest => "a parameter was rejected; see the mapping report for what was sent",
         ErrorKind::RateLimited => "rate limited; wait, lower concurrency, or add a fallback model",
         ErrorKind::Overloaded => "the provider is overloaded; try again shortly or add a fallback model",

@@ -81,10 +81,11 @@ async fn bench_with(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_runs_with_scripted_429s_latencies_and_substitutions() {
     let mock = mock().await;
-    let limited = "normal@tokens=20,fail_every=5";
-    let slow = "normal@tokens=20,ttft=40";
-    let swapped = "substituted@tokens=10";
-    let priced = "normal@tokens=30";
+    // Paced at 1,000 tokens/s: an answer in one burst has no tokens/s (`metrics::MIN_RATE_WINDOW`).
+    let limited = "normal@tokens=20,fail_every=5,rate=1000";
+    let slow = "normal@tokens=20,ttft=40,rate=1000";
+    let swapped = "substituted@tokens=10,rate=1000";
+    let priced = "normal@tokens=30,rate=1000";
     let panes = vec![
         pane(&mock, Protocol::OpenAiChat, limited),
         pane(&mock, Protocol::Anthropic, slow),

@@ -131,7 +131,7 @@ fn missing_model(message: &str) -> Option<&str> {
 }
 
 fn pull_advice(model: &str) -> String {
-    format!("download it with `ollama pull {model}` on the machine that runs Ollama, or pick an installed model (juxta models PROVIDER)")
+    format!("download it with `ollama pull {model}` on the machine that runs Ollama, or pick an installed model")
 }
 
 /// "model requires more system memory (5.5 GiB) than is available (3.1 GiB)", CUDA out of memory, ...

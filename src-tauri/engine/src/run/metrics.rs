@@ -27,6 +27,11 @@ pub fn estimate_tokens(text: &str) -> u64 {
     chars.div_ceil(4)
 }
 
+/// The shortest generation time a rate is given for. A whole answer in one burst (a buffering proxy, a cached
+/// answer, an unpaced mock) makes (total - ttft) the time to read a few bytes, not to write the tokens, and the
+/// rate millions of tokens a second: better none than that.
+pub const MIN_RATE_WINDOW: Duration = Duration::from_millis(5);
+
 /// Compute the metrics of an answer. `ttft`/`total` are measured from the request being sent;
 /// `streamed` is what came out (reasoning and text), used only when the provider sent no usage.
 pub fn compute(ttft: Option<Duration>, total: Option<Duration>, usage: Option<&Usage>, streamed: &[&str]) -> Metrics {
@@ -36,7 +41,7 @@ pub fn compute(ttft: Option<Duration>, total: Option<Duration>, usage: Option<&U
     };
     let rate = match (ttft, total) {
         // The first token is already out at ttft; the rest took (total - ttft).
-        (Some(first), Some(end)) if end > first && output_tokens > 1 => {
+        (Some(first), Some(end)) if end >= first + MIN_RATE_WINDOW && output_tokens > 1 => {
             Some((output_tokens - 1) as f64 / (end - first).as_secs_f64())
         }
         _ => None,
@@ -82,6 +87,16 @@ mod tests {
         let m = compute(Some(Duration::from_millis(100)), Some(Duration::from_millis(1100)), None, &[&"abcd".repeat(20), &"abcd".repeat(21)]);
         assert!(m.estimated);
         assert_eq!(m.output_tokens_per_s, Some(40.0));
+    }
+
+    #[test]
+    fn no_rate_for_an_answer_that_came_in_one_burst() {
+        let usage = Usage { output_tokens: 80, ..Default::default() };
+        let burst = compute(Some(Duration::from_micros(3000)), Some(Duration::from_micros(3020)), Some(&usage), &[]);
+        assert_eq!(burst.output_tokens_per_s, None, "80 tokens in 20 µs is a read, not a speed");
+        assert_eq!(burst.total_ms, Some(3.02));
+        let fast = compute(Some(Duration::from_millis(3)), Some(Duration::from_millis(3) + MIN_RATE_WINDOW), Some(&usage), &[]);
+        assert_eq!(fast.output_tokens_per_s, Some(15_800.0));
     }
 
     #[test]

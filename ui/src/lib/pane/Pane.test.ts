@@ -169,6 +169,45 @@ describe('a pane receiving a stream', () => {
     expect(attempts[1].textContent).toContain('waited 2.00 s');
   });
 
+  it('a run whose retries all failed names no served model, and its folded trail says each message once', async () => {
+    const { comparison, started } = renderCompare([['openai', 'gpt-4o']]);
+    await runAll(comparison);
+    const pane = screen.getByTestId('pane');
+    const err = { kind: 'rate_limited' as const, status: 429, message: 'Rate limit reached for requests', retryable: true };
+    const attempt = (waited_ms: number) => ({ provider: 'openai', model: 'gpt-4o', status: 429, error: err, waited_ms });
+    started[0].emit(
+      done(
+        report({
+          served_model: null,
+          finish_reason: 'error',
+          usage: null,
+          error: err,
+          attempts: [attempt(0), attempt(1000), attempt(2000)],
+        }),
+      ),
+    );
+    await tick();
+    expect(within(pane).queryByTestId('served-model')).toBeNull();
+    const trail = within(pane).getByTestId('attempt-trail') as HTMLDetailsElement;
+    expect(trail.open).toBe(false);
+    expect(trail.querySelector('summary')?.textContent?.trim()).toBe('3 attempts: 429 → 429 → 429');
+    const attempts = within(pane).getAllByTestId('attempt');
+    expect(attempts.map((a) => (a.textContent?.match(/Rate limit reached/g) ?? []).length)).toEqual([1, 0, 0]);
+    expect(attempts[2].textContent).toContain('same error');
+    expect(attempts[2].textContent).toContain('waited 2.00 s');
+  });
+
+  it('says why an answer that arrived in one burst has no speed', async () => {
+    const { comparison, started } = renderCompare([['openai', 'gpt-4o']]);
+    await runAll(comparison);
+    const pane = screen.getByTestId('pane');
+    started[0].emit(done(report({ text: 'all at once', metrics: { ttft_ms: 3, total_ms: 3.02, output_tokens_per_s: null, estimated: false } })));
+    await tick();
+    const rate = pane.querySelector('[data-metric="rate"]') as HTMLElement;
+    expect(rate.textContent?.trim()).toBe('—');
+    expect(rate.title).toContain('arrived at once');
+  });
+
   it('a pane whose start is rejected fails with that message and the others run', async () => {
     const { comparison, started } = renderCompare([
       ['nope', 'x'],
