@@ -327,14 +327,22 @@ export class Comparison {
       pane.turns = [...pane.turns, turn];
       return { pane, turnId: turn.id, request };
     });
+    // A fast stream can end before `start_turn` answers (its events and the answer travel apart). What follows an
+    // end (an automatic tool-result turn, the history refresh) needs this turn's history ids, so it waits for them:
+    // a tool loop's next turn was recorded as a new comparison otherwise.
+    let acknowledged = false;
+    const endedEarly = new Set<number>();
     const onEvents = pending.map(({ pane, turnId }) => (event: PaneEvent) => {
       pane.updateTurn(turnId, (run) => applyEvent(run, event));
-      if (event.type === 'done') this.turnEnded(pane, turnId);
+      if (event.type !== 'done') return;
+      if (acknowledged) this.turnEnded(pane, turnId);
+      else endedEarly.add(turnId);
     });
     let started: StartedTurn;
     try {
       started = await startTurn(this.turnToRecord(panes, text, onlyPane), pending.map((p) => p.request), onEvents);
     } catch (err) {
+      acknowledged = true;
       for (const { pane, turnId } of pending) {
         pane.updateTurn(turnId, (run) => markStartFailed(run, errorMessage(err)));
         this.turnEnded(pane, turnId);
@@ -356,6 +364,8 @@ export class Comparison {
       this.historyVersion++;
     }
     pending.forEach(({ pane, turnId }, i) => this.started(pane, turnId, started.panes[i]));
+    acknowledged = true;
+    for (const { pane, turnId } of pending) if (endedEarly.has(turnId)) this.turnEnded(pane, turnId);
   }
 
   private setAnswerId(pane: PaneModel, turnId: number, answerId: number, historyTurnId: number): void {

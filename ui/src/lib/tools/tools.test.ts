@@ -9,7 +9,7 @@ vi.mock('../../ipc', async (importOriginal) => ({
   stopAll: vi.fn(),
 }));
 
-import { startPane } from '../../test/ipcMock';
+import { recordTurn, startPane } from '../../test/ipcMock';
 import { done, report } from '../../test/fixtures';
 import { Comparison, conversation, pendingCalls, toolSteps } from '../state/comparison.svelte';
 import { draftProblem, emptyToolSettings, resultsSummary, TOOL_EXAMPLES, toolChoice, toolSpecs, responseFormat } from './tools';
@@ -107,6 +107,36 @@ describe('the tool loop', () => {
     // The whole conversation: one user message, then calls and results, then the answer.
     const roles = conversation(pane.turns).map((m) => m.role);
     expect(roles).toEqual(['user', 'assistant', 'tool', 'assistant', 'tool', 'assistant', 'tool', 'assistant']);
+  });
+
+  it('a stream that ends before start_turn answers continues in the same history comparison', async () => {
+    // History records each turn; the first stream ends (with a tool call) before its start is acknowledged.
+    let turn = 0;
+    vi.mocked(recordTurn).mockClear().mockImplementation(async (t) => {
+      turn += 1;
+      return { comparison_id: t.comparison_id ?? 3, turn_id: turn, panes: [{ pane_id: t.panes[0].pane_id ?? 30, answer_id: 300 + turn }] };
+    });
+    vi.mocked(startPane).mockImplementation(async (request, onEvent) => {
+      started.push({ request, emit: onEvent });
+      if (started.length === 1) onEvent(done(toolReport('call_1', 'Paris')));
+      return started.length;
+    });
+    const c = new Comparison();
+    c.tools.tools = [weather];
+    c.tools.maxSteps = 2;
+    const pane = c.addPane('openai', 'gpt-4o');
+    c.prompt = 'Weather in Paris?';
+    await c.run();
+    await flush();
+    expect(started).toHaveLength(2);
+    const records = vi.mocked(recordTurn).mock.calls.map(([t]) => [t.comparison_id, t.panes[0].pane_id]);
+    expect(records).toEqual([
+      [null, null],
+      [3, 30],
+    ]);
+    expect(c.historyId).toBe(3);
+    expect(pane.historyPaneId).toBe(30);
+    vi.mocked(recordTurn).mockReset().mockResolvedValue(null);
   });
 
   it('waits for the user when a tool has no canned result or auto-continue is off', async () => {
