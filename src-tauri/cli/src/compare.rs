@@ -389,11 +389,11 @@ pub async fn models(args: ModelsArgs) -> Result<u8, CliError> {
     })?;
     let models = runner()?.list_models(&endpoint).await.map_err(|e| {
         let status = e.status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
-        let step = match e.kind {
-            ErrorKind::Auth => crate::render::next_step(e.kind, &endpoint.id)
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default(),
-            _ => String::new(),
+        // Only a key problem has a command to offer: `juxta models` is the listing that failed.
+        let step = if e.kind == ErrorKind::Auth {
+            crate::render::next_step(e.kind, &endpoint.id)
+        } else {
+            String::new()
         };
         CliError::Failed(format!(
             "could not list the models of {}{status}: {}{step}",

@@ -250,9 +250,7 @@ impl Renderer {
             };
             // The attempt that failed last names the provider (a fallback may have moved on from the first).
             let provider = r.attempts.last().map_or(r.provider.as_str(), |a| a.provider.as_str());
-            let step = next_step(e.kind, provider)
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default();
+            let step = next_step(e.kind, provider);
             return self.paint(
                 RED,
                 &format!("✗ {}{status}: {}{step}{kept}", name(&e.kind), e.message),
@@ -312,16 +310,17 @@ impl Renderer {
     }
 }
 
-/// The name a value has in `--json` output (`rate_limited`, `tool_calls`).
-/// The command that acts on an error whose advice (from the engine) says what to check.
-pub fn next_step(kind: ErrorKind, provider: &str) -> Option<String> {
+/// The command that acts on an error whose advice (from the engine) says what to check, as a suffix
+/// for its message (" (juxta keys set openai)"), or "" when there is none.
+pub fn next_step(kind: ErrorKind, provider: &str) -> String {
     match kind {
-        ErrorKind::Auth => Some(format!("juxta keys set {provider}")),
-        ErrorKind::NotFound => Some(format!("juxta models {provider} lists its models")),
-        _ => None,
+        ErrorKind::Auth => format!(" (juxta keys set {provider})"),
+        ErrorKind::NotFound => format!(" (juxta models {provider} lists its models)"),
+        _ => String::new(),
     }
 }
 
+/// The name a value has in `--json` output (`rate_limited`, `tool_calls`).
 fn name<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v)
         .ok()
