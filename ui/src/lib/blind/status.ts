@@ -1,5 +1,5 @@
 // A pane's status line in blind mode: what stage it is at, never a provider's name or message.
-import { isActive, type PaneRun } from '../state/run';
+import { isActive, kindWords, type PaneRun } from '../state/run';
 
 export function blindStatus(run: PaneRun | undefined): string {
   if (!run) return 'ready';
@@ -10,7 +10,7 @@ export function blindStatus(run: PaneRun | undefined): string {
     case 'waiting':
       return `waiting for first token${stopping}`;
     case 'failed':
-      return run.report?.error ? `failed: ${run.report.error.kind}` : 'failed';
+      return run.report?.error ? `failed: ${kindWords(run.report.error.kind)}` : 'failed';
     case 'interrupted':
       return 'interrupted';
     default:

@@ -93,6 +93,39 @@ describe('a pane receiving a stream', () => {
     expect(metrics.querySelector('[data-metric="cost"]')?.textContent?.trim()).toBe('—');
   });
 
+  it('keeps the newest text in sight while it streams, not before a run', async () => {
+    // jsdom has no layout and no ResizeObserver: the body reports a fixed size and the test fires the observer.
+    const fired: (() => void)[] = [];
+    const original = globalThis.ResizeObserver;
+    globalThis.ResizeObserver = class {
+      constructor(callback: () => void) {
+        fired.push(callback);
+      }
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    } as unknown as typeof ResizeObserver;
+    try {
+      const { comparison, started } = renderCompare([['openai', 'gpt-4o']]);
+      const body = screen.getByTestId('pane').querySelector<HTMLElement>('.body')!;
+      Object.defineProperty(body, 'clientHeight', { value: 300 });
+      Object.defineProperty(body, 'scrollHeight', { value: 2000 });
+      const grow = () => fired.forEach((callback) => callback());
+      grow();
+      expect(body.scrollTop).toBe(0);
+      await runAll(comparison);
+      started[0].emit(requestEvent());
+      started[0].emit(delta('A long answer'));
+      await tick();
+      grow();
+      // The newest text a third of the way down, with room below it to fill in place.
+      expect(body.scrollTop).toBe(1900);
+      expect((body.firstElementChild as HTMLElement).style.paddingBottom).toBe('200px');
+    } finally {
+      globalThis.ResizeObserver = original;
+    }
+  });
+
   it('the pane Stop button stops this pane and the partial text stays', async () => {
     const { comparison, started } = renderCompare([
       ['openai', 'gpt-4o'],

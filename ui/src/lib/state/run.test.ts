@@ -94,6 +94,12 @@ describe('applyEvent', () => {
     expect(statusLabel(run)).toBe('failed: stream');
   });
 
+  it('a failure names its kind in words, so a narrow status line breaks between them', () => {
+    const error: PaneError = { kind: 'rate_limited', status: 429, message: 'slow down', retryable: true };
+    const run = fold([requestEvent(), done(report({ text: '', finish_reason: 'error', error }))]);
+    expect(statusLabel(run)).toBe('failed: rate limited');
+  });
+
   it('tool call pieces accumulate by index, and the final call replaces them', () => {
     let run = fold([
       { type: 'tool_call_delta', index: 0, id: 'call_1', name: 'get_weather', arguments: '{"city":' },

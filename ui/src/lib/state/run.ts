@@ -237,6 +237,11 @@ export function describeError(error: PaneError): string {
   return error.status !== null ? `${error.status} ${error.message}` : error.message;
 }
 
+/** An error kind as words ("rate_limited" → "rate limited"): a 320 px status line breaks it between words. */
+export function kindWords(kind: PaneError['kind']): string {
+  return kind.replaceAll('_', ' ');
+}
+
 /** The one-line status of a run, as the pane shows it. */
 export function statusLabel(run: PaneRun | undefined): string {
   if (!run) return 'ready';
@@ -270,7 +275,7 @@ export function statusLabel(run: PaneRun | undefined): string {
       return 'interrupted (the app closed while it streamed)';
     case 'failed': {
       const error = run.report?.error;
-      if (error) return `failed: ${error.kind}`;
+      if (error) return `failed: ${kindWords(error.kind)}`;
       return 'failed';
     }
   }
