@@ -250,6 +250,7 @@ def main():
             "window.__stop = true; return {cb: window.__cb, frames: window.__frames, changes: window.__changes,"
             " ended: window.__ended, runAt: window.__runAt, onScreen: window.__onScreen,"
             " area: (r => [r.width, r.height])(document.querySelector('[data-testid=\"pane\"] .body').getBoundingClientRect()),"
+            " scrolled: [...document.querySelectorAll('[data-testid=\"pane\"] .body')].map(b => b.scrollTop),"
             " totals: [...document.querySelectorAll('[data-testid=\"pane\"]')].map("
             "p => Number(p.querySelector('[data-metric=\"total\"]').dataset.ms))}"
         )
@@ -282,6 +283,9 @@ def main():
         shown = [str(i) for i, on in enumerate(data["onScreen"]) if on]
         print(f"answers on screen: {len(shown)} of {PANES} (panes {[int(i) + 1 for i in shown]}; the others render every"
               f" half second while they stream), each answer area {data['area'][0]:.0f} x {data['area'][1]:.0f} px")
+        # The panes follow their streams (so the text measured is the text a user sees): each ends scrolled down.
+        print(f"answers scrolled to follow their stream: {sum(1 for t in data['scrolled'] if t > 0)} of {PANES}"
+              f" (scrollTop {[round(t) for t in data['scrolled']]})")
         gaps = streaming_gaps({i: t for i, t in data["changes"].items() if i in shown}, data["ended"])
         if gaps:
             print(f"a streaming pane on screen changes every ms (its text waits this long at most in the page): p50 {pct(gaps, 50):.0f}"

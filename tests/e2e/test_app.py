@@ -223,8 +223,17 @@ def run(app, url_a, url_b):
         raise AssertionError(f"not every pane was seen streaming: {seen}")
     log(f"all three panes streamed (statuses seen: {[sorted(s) for s in seen]})")
 
-    # Stop the slow pane mid-answer: its partial text stays.
+    # The slow pane follows its stream: once its text reaches the bottom, it turns the page (the room below the
+    # answer appears) and the newest text stays in sight.
     slow = app.panes()[0]
+    view_js = """const body = arguments[0].querySelector('.body');
+      const room = parseFloat(body.firstElementChild.style.paddingBottom || '0');
+      return {top: body.scrollTop, height: body.clientHeight, end: body.scrollHeight - room, room: room};"""
+    view = wait_for("the slow pane to turn a page", lambda: (v := d.execute_script(view_js, slow))["room"] > 0 and v)
+    assert 0 < view["top"] <= view["end"] <= view["top"] + view["height"] + 1, f"the newest text is in sight: {view}"
+    log(f"the slow pane follows its stream (scrolled {view['top']:.0f} px, its end in sight: {view})")
+
+    # Stop the slow pane mid-answer: its partial text stays.
     wait_for("text in the slow pane", lambda: len(app.tid("pane-text", app.panes()[0]).text) > 20)
     app.click("pane-stop", slow)
     wait_for("the slow pane stopped", lambda: app.statuses()[0] == "stopped")
