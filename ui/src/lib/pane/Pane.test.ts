@@ -121,6 +121,19 @@ describe('a pane receiving a stream', () => {
       // The newest text a third of the way down, with room below it to fill in place.
       expect(body.scrollTop).toBe(1900);
       expect((body.firstElementChild as HTMLElement).style.paddingBottom).toBe('200px');
+      expect(within(body).queryByTestId('pane-newest')).toBeNull();
+
+      // The reader scrolls up to read: a button offers the way back while it streams.
+      await fireEvent.wheel(body, { deltaY: -53 });
+      body.scrollTop = 100;
+      grow();
+      expect(body.scrollTop).toBe(100);
+      await fireEvent.click(within(body).getByTestId('pane-newest'));
+      expect(body.scrollTop).toBe(1700); // (2000 - 200 of room) - 300 / 3
+      expect(within(body).queryByTestId('pane-newest')).toBeNull();
+      started[0].emit(done(report({ text: 'A long answer' })));
+      await fireEvent.wheel(body, { deltaY: -53 });
+      expect(within(body).queryByTestId('pane-newest')).toBeNull(); // nothing streams any more
     } finally {
       globalThis.ResizeObserver = original;
     }

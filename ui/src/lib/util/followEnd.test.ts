@@ -103,11 +103,30 @@ describe('StreamFollower on a pane body', () => {
     expect(p.body.scrollTop).toBe(1000);
   });
 
+  it('tells the pane when it stops and starts following, and resume goes back to the newest text', () => {
+    const p = pane();
+    const heard: boolean[] = [];
+    const f = new StreamFollower((following) => heard.push(following));
+    f.attach(p.body);
+    f.setLive(true);
+    p.grow(320);
+    p.scroll(220);
+    expect(heard).toEqual([]); // following all along
+    p.scroll(0);
+    p.grow(800);
+    expect(heard).toEqual([false]);
+    f.resume();
+    expect(heard).toEqual([false, true]);
+    expect(p.body.scrollTop).toBe(700); // the end (800) a third of the way down
+    p.grow(1100);
+    expect(p.body.scrollTop).toBe(1000);
+  });
+
   it('follows the last render after the run ends, then takes the room away', () => {
     vi.useFakeTimers();
     let now = 0;
     const p = pane();
-    const f = new StreamFollower(() => now);
+    const f = new StreamFollower(undefined, () => now);
     f.attach(p.body);
     f.setLive(true);
     p.grow(320);

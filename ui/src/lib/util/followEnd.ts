@@ -41,8 +41,7 @@ export function roomBelow(clientHeight: number): number {
  * answers (a ResizeObserver on it reports after layout and before paint, so a turned page lands in the frame that
  * brought the text). */
 export class StreamFollower {
-  /** The reader is with the newest text (or a run just started). */
-  following = true;
+  private _following = true;
   private live = false;
   private liveUntil = -Infinity;
   private room = 0;
@@ -50,7 +49,22 @@ export class StreamFollower {
   private content: HTMLElement | null = null;
   private settle: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  /** `onFollowing` hears each change of `following` (the pane offers a way back to the newest text). */
+  constructor(
+    private readonly onFollowing: (following: boolean) => void = () => {},
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** The reader is with the newest text (or a run just started). */
+  get following(): boolean {
+    return this._following;
+  }
+
+  private setFollowing(value: boolean): void {
+    if (value === this._following) return;
+    this._following = value;
+    this.onFollowing(value);
+  }
 
   /** A run starts (`true`) or ends (`false`). A pane that never ran (a saved comparison on display) never follows,
    * so it opens at the start of its answers. */
@@ -59,7 +73,7 @@ export class StreamFollower {
     this.live = live;
     clearTimeout(this.settle);
     if (live) {
-      this.following = true;
+      this.setFollowing(true);
       this.liveUntil = Infinity;
     } else {
       this.liveUntil = this.now() + SETTLE_MS;
@@ -81,13 +95,22 @@ export class StreamFollower {
   /** The body scrolled: the reader left the newest text, or came back to it (our own turns keep it in sight). */
   scrolled(): void {
     const v = this.view();
-    if (v) this.following = endInSight(v);
+    if (v) this.setFollowing(endInSight(v));
   }
 
   /** The reader turned the wheel up: they want to read back, even if a smooth scroll's first step keeps the newest
    * text in sight. */
   wheeledUp(): void {
-    this.following = false;
+    this.setFollowing(false);
+  }
+
+  /** Back to the newest text (the pane's "Newest" button): follow again and show it now. */
+  resume(): void {
+    this.setFollowing(true);
+    const v = this.view();
+    if (!v || !this.body) return;
+    this.setRoom(roomBelow(v.clientHeight));
+    this.body.scrollTop = Math.max(0, Math.round(v.end - v.clientHeight * KEEP_ABOVE));
   }
 
   /** The answers changed size. */
