@@ -149,11 +149,25 @@ describe('StreamFollower on a pane body', () => {
     p.grow(900);
     expect(p.body.scrollTop).toBe(0);
     f.setLive(true);
+    p.scroll(300);
     f.wheeledUp();
+    expect(f.following).toBe(false);
     f.setLive(false);
     f.setLive(true);
     p.grow(1000);
     expect(p.body.scrollTop).toBe(900);
+  });
+
+  it('a wheel over an answer that does not scroll yet moves nothing and following goes on', () => {
+    const p = pane();
+    const f = new StreamFollower();
+    f.attach(p.body);
+    f.setLive(true);
+    p.grow(200);
+    p.body.dispatchEvent(new WheelEvent('wheel', { deltaY: -53 }));
+    expect(f.following).toBe(true);
+    p.grow(400);
+    expect(p.body.scrollTop).toBe(300);
   });
 
   it('detaching takes the room away and stops listening', () => {

@@ -1,9 +1,10 @@
 // A pane follows its stream: while a run streams, the newest text stays in sight. It follows by the page, not by the
 // line: when the text reaches the pane's bottom edge, the pane scrolls once so the last line sits a third of the way
-// down, and the next two thirds fill in place. Scrolling repaints everything the pane shows, and on a machine without
-// a GPU that repaint is what a frame cannot afford eight times over (#3, BENCHMARKS.md: scrolling on every render took
-// frame p95 from 17 to 92–99 ms); by the page, a pane scrolls about once per nine lines, and the text being read
-// stands still in between. The room for those two thirds is padding below the answer, there only while it streams.
+// down, and the next two thirds fill in place. Scrolling repaints everything the pane shows, which a machine without
+// a GPU cannot afford on every render of eight panes (#3, BENCHMARKS.md, on the benchmark VM: frame p95 92–99 ms
+// scrolling on every render, 68–80 ms by the page); by the page, a pane scrolls about once per nine lines, and the
+// text being read stands still in between. The room for those two thirds is padding below the answer, there only
+// while it streams.
 //
 // Scrolling away (to read the start) stops following; scrolling back to the newest text resumes it. A run that
 // starts takes the pane to its end (a follow-up's question and answer come below the earlier turns).
@@ -26,10 +27,14 @@ export function endInSight(v: View): boolean {
   return v.end >= v.scrollTop && v.end <= v.scrollTop + v.clientHeight + 1;
 }
 
+/** The scroll position that puts the newest text a third of the way down (pure). */
+export function pageTop(v: View): number {
+  return Math.max(0, Math.round(v.end - v.clientHeight * KEEP_ABOVE));
+}
+
 /** Where to scroll so the text can grow in place again, or null while it still can (pure). */
 export function turnPage(v: View): number | null {
-  if (v.end <= v.scrollTop + v.clientHeight) return null;
-  return Math.max(0, Math.round(v.end - v.clientHeight * KEEP_ABOVE));
+  return v.end <= v.scrollTop + v.clientHeight ? null : pageTop(v);
 }
 
 /** The room below the answer while it streams: what a turned page leaves to fill (pure). */
@@ -86,7 +91,7 @@ export class StreamFollower {
     return this.following && this.now() <= this.liveUntil;
   }
 
-  view(): View | null {
+  private view(): View | null {
     const b = this.body;
     if (!b) return null;
     return { scrollTop: b.scrollTop, clientHeight: b.clientHeight, end: b.scrollHeight - this.room };
@@ -99,9 +104,9 @@ export class StreamFollower {
   }
 
   /** The reader turned the wheel up: they want to read back, even if a smooth scroll's first step keeps the newest
-   * text in sight. */
+   * text in sight. (Over an answer that does not scroll yet, the wheel moves nothing and following goes on.) */
   wheeledUp(): void {
-    this.setFollowing(false);
+    if (this.body && this.body.scrollTop > 0) this.setFollowing(false);
   }
 
   /** Back to the newest text (the pane's "Newest" button): follow again and show it now. */
@@ -110,16 +115,15 @@ export class StreamFollower {
     const v = this.view();
     if (!v || !this.body) return;
     this.setRoom(roomBelow(v.clientHeight));
-    this.body.scrollTop = Math.max(0, Math.round(v.end - v.clientHeight * KEEP_ABOVE));
+    this.body.scrollTop = pageTop(v);
   }
 
   /** The answers changed size. */
   grew(): void {
-    if (!this.active() || !this.body) return;
-    const v = this.view();
+    const v = this.active() ? this.view() : null;
     const top = v && turnPage(v);
-    if (top === null || top === undefined) return;
-    this.setRoom(roomBelow(v!.clientHeight));
+    if (!v || top === null || !this.body) return;
+    this.setRoom(roomBelow(v.clientHeight));
     this.body.scrollTop = top;
   }
 
