@@ -67,11 +67,16 @@ describe('StreamFollower on a pane body', () => {
     };
   }
 
-  it('turns the page when the text reaches the bottom, not on every render', () => {
+  /** A pane whose run has started, its follower attached. */
+  function streaming(follower = new StreamFollower()) {
     const p = pane();
-    const f = new StreamFollower();
-    f.attach(p.body);
-    f.setLive(true);
+    const detach = follower.attach(p.body);
+    follower.setLive(true);
+    return { p, f: follower, detach };
+  }
+
+  it('turns the page when the text reaches the bottom, not on every render', () => {
+    const { p, f } = streaming();
     p.grow(250);
     expect(p.body.scrollTop).toBe(0);
     p.grow(320);
@@ -86,10 +91,7 @@ describe('StreamFollower on a pane body', () => {
   });
 
   it('stops when the reader scrolls up and resumes when they come back to the newest text', () => {
-    const p = pane();
-    const f = new StreamFollower();
-    f.attach(p.body);
-    f.setLive(true);
+    const { p, f } = streaming();
     p.grow(320);
     p.scroll(220);
     p.body.dispatchEvent(new WheelEvent('wheel', { deltaY: -53 }));
@@ -104,11 +106,8 @@ describe('StreamFollower on a pane body', () => {
   });
 
   it('tells the pane when it stops and starts following, and resume goes back to the newest text', () => {
-    const p = pane();
     const heard: boolean[] = [];
-    const f = new StreamFollower((following) => heard.push(following));
-    f.attach(p.body);
-    f.setLive(true);
+    const { p, f } = streaming(new StreamFollower((following) => heard.push(following)));
     p.grow(320);
     p.scroll(220);
     expect(heard).toEqual([]); // following all along
@@ -125,10 +124,7 @@ describe('StreamFollower on a pane body', () => {
   it('follows the last render after the run ends, then takes the room away', () => {
     vi.useFakeTimers();
     let now = 0;
-    const p = pane();
-    const f = new StreamFollower(undefined, () => now);
-    f.attach(p.body);
-    f.setLive(true);
+    const { p, f } = streaming(new StreamFollower(undefined, () => now));
     p.grow(320);
     f.setLive(false);
     now = 50;
@@ -159,10 +155,7 @@ describe('StreamFollower on a pane body', () => {
   });
 
   it('a wheel over an answer that does not scroll yet moves nothing and following goes on', () => {
-    const p = pane();
-    const f = new StreamFollower();
-    f.attach(p.body);
-    f.setLive(true);
+    const { p, f } = streaming();
     p.grow(200);
     p.body.dispatchEvent(new WheelEvent('wheel', { deltaY: -53 }));
     expect(f.following).toBe(true);
@@ -171,10 +164,7 @@ describe('StreamFollower on a pane body', () => {
   });
 
   it('detaching takes the room away and stops listening', () => {
-    const p = pane();
-    const f = new StreamFollower();
-    const detach = f.attach(p.body);
-    f.setLive(true);
+    const { p, detach } = streaming();
     p.grow(320);
     expect(p.room()).toBe(200);
     detach?.();
