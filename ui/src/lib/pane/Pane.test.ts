@@ -20,6 +20,13 @@ async function runAll(comparison: { prompt: string }) {
   await tick();
 }
 
+/** One OpenAI pane, run; its events are sent with `started[0].emit`. */
+async function runOnePane() {
+  const { comparison, started } = renderCompare([['openai', 'gpt-4o']]);
+  await runAll(comparison);
+  return { pane: screen.getByTestId('pane'), started };
+}
+
 describe('a pane receiving a stream', () => {
   it('moves through the statuses, accumulates text and shows the metrics', async () => {
     const { comparison, started } = renderCompare([['openai', 'gpt-4o']]);
@@ -162,9 +169,7 @@ describe('a pane receiving a stream', () => {
   });
 
   it('a failure shows kind, message, a hint, and keeps the partial text', async () => {
-    const { comparison, started } = renderCompare([['openai', 'gpt-4o']]);
-    await runAll(comparison);
-    const pane = screen.getByTestId('pane');
+    const { pane, started } = await runOnePane();
     started[0].emit(requestEvent());
     started[0].emit(delta('Half an'));
     started[0].emit(
@@ -188,9 +193,7 @@ describe('a pane receiving a stream', () => {
   });
 
   it('shows retries in the status line and the attempt trail afterwards', async () => {
-    const { comparison, started } = renderCompare([['openai', 'gpt-4o']]);
-    await runAll(comparison);
-    const pane = screen.getByTestId('pane');
+    const { pane, started } = await runOnePane();
     const err = { kind: 'rate_limited' as const, status: 429, message: 'rate limited', retryable: true };
     started[0].emit(requestEvent());
     started[0].emit({ type: 'retry', attempt: 1, error: err, wait_ms: 2000 });
@@ -217,9 +220,7 @@ describe('a pane receiving a stream', () => {
   });
 
   it('a run whose retries all failed names no served model, and its folded trail says each message once', async () => {
-    const { comparison, started } = renderCompare([['openai', 'gpt-4o']]);
-    await runAll(comparison);
-    const pane = screen.getByTestId('pane');
+    const { pane, started } = await runOnePane();
     const err = { kind: 'rate_limited' as const, status: 429, message: 'Rate limit reached for requests', retryable: true };
     const attempt = (waited_ms: number) => ({ provider: 'openai', model: 'gpt-4o', status: 429, error: err, waited_ms });
     started[0].emit(
@@ -245,9 +246,7 @@ describe('a pane receiving a stream', () => {
   });
 
   it('says why an answer that arrived in one burst has no speed', async () => {
-    const { comparison, started } = renderCompare([['openai', 'gpt-4o']]);
-    await runAll(comparison);
-    const pane = screen.getByTestId('pane');
+    const { pane, started } = await runOnePane();
     started[0].emit(done(report({ text: 'all at once', metrics: { ttft_ms: 3, total_ms: 3.02, output_tokens_per_s: null, estimated: false } })));
     await tick();
     const rate = pane.querySelector('[data-metric="rate"]') as HTMLElement;

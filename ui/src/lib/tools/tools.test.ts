@@ -66,14 +66,20 @@ function toolReport(id: string, city: string) {
   return report({ text: '', finish_reason: 'tool_calls', tool_calls: [{ id, name: 'get_weather', arguments: { city }, check: { valid: true, violations: [] } }] });
 }
 
+/** One pane asked about the weather, with the weather tool and a limit of two tool steps. */
+async function runWithWeather() {
+  const c = new Comparison();
+  c.tools.tools = [weather];
+  c.tools.maxSteps = 2;
+  const pane = c.addPane('openai', 'gpt-4o');
+  c.prompt = 'Weather in Paris?';
+  await c.run();
+  return { c, pane };
+}
+
 describe('the tool loop', () => {
   it('sends the tools with every pane request and continues with canned results up to the step limit', async () => {
-    const c = new Comparison();
-    c.tools.tools = [weather];
-    c.tools.maxSteps = 2;
-    const pane = c.addPane('openai', 'gpt-4o');
-    c.prompt = 'Weather in Paris?';
-    await c.run();
+    const { c, pane } = await runWithWeather();
     expect(started[0].request.tools?.map((t) => t.name)).toEqual(['get_weather']);
 
     started[0].emit(done(toolReport('call_1', 'Paris')));
@@ -121,12 +127,7 @@ describe('the tool loop', () => {
       if (started.length === 1) onEvent(done(toolReport('call_1', 'Paris')));
       return started.length;
     });
-    const c = new Comparison();
-    c.tools.tools = [weather];
-    c.tools.maxSteps = 2;
-    const pane = c.addPane('openai', 'gpt-4o');
-    c.prompt = 'Weather in Paris?';
-    await c.run();
+    const { c, pane } = await runWithWeather();
     await flush();
     expect(started).toHaveLength(2);
     const records = vi.mocked(recordTurn).mock.calls.map(([t]) => [t.comparison_id, t.panes[0].pane_id]);

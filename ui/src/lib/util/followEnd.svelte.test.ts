@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { endInSight, roomBelow, SETTLE_MS, StreamFollower, turnPage } from './followEnd';
+import { endInSight, roomBelow, SETTLE_MS, StreamFollower, turnPage } from './followEnd.svelte';
 
 describe('turning the page', () => {
   it('waits while the newest text still fits, then puts it a third of the way down', () => {
@@ -106,16 +106,15 @@ describe('StreamFollower on a pane body', () => {
   });
 
   it('tells the pane when it stops and starts following, and resume goes back to the newest text', () => {
-    const heard: boolean[] = [];
-    const { p, f } = streaming(new StreamFollower((following) => heard.push(following)));
+    const { p, f } = streaming();
     p.grow(320);
     p.scroll(220);
-    expect(heard).toEqual([]); // following all along
+    expect(f.following).toBe(true); // following all along
     p.scroll(0);
     p.grow(800);
-    expect(heard).toEqual([false]);
+    expect(f.following).toBe(false);
     f.resume();
-    expect(heard).toEqual([false, true]);
+    expect(f.following).toBe(true);
     expect(p.body.scrollTop).toBe(700); // the end (800) a third of the way down
     p.grow(1100);
     expect(p.body.scrollTop).toBe(1000);
@@ -124,7 +123,7 @@ describe('StreamFollower on a pane body', () => {
   it('follows the last render after the run ends, then takes the room away', () => {
     vi.useFakeTimers();
     let now = 0;
-    const { p, f } = streaming(new StreamFollower(undefined, () => now));
+    const { p, f } = streaming(new StreamFollower(() => now));
     p.grow(320);
     f.setLive(false);
     now = 50;

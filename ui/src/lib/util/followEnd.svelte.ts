@@ -46,7 +46,8 @@ export function roomBelow(clientHeight: number): number {
  * answers (a ResizeObserver on it reports after layout and before paint, so a turned page lands in the frame that
  * brought the text). */
 export class StreamFollower {
-  private _following = true;
+  /** The reader is with the newest text (or a run just started); reactive, so the pane can offer a way back. */
+  #following = $state(true);
   private live = false;
   private liveUntil = -Infinity;
   private room = 0;
@@ -54,21 +55,10 @@ export class StreamFollower {
   private content: HTMLElement | null = null;
   private settle: ReturnType<typeof setTimeout> | undefined;
 
-  /** `onFollowing` hears each change of `following` (the pane offers a way back to the newest text). */
-  constructor(
-    private readonly onFollowing: (following: boolean) => void = () => {},
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+  constructor(private readonly now: () => number = () => performance.now()) {}
 
-  /** The reader is with the newest text (or a run just started). */
   get following(): boolean {
-    return this._following;
-  }
-
-  private setFollowing(value: boolean): void {
-    if (value === this._following) return;
-    this._following = value;
-    this.onFollowing(value);
+    return this.#following;
   }
 
   /** A run starts (`true`) or ends (`false`). A pane that never ran (a saved comparison on display) never follows,
@@ -78,7 +68,7 @@ export class StreamFollower {
     this.live = live;
     clearTimeout(this.settle);
     if (live) {
-      this.setFollowing(true);
+      this.#following = true;
       this.liveUntil = Infinity;
     } else {
       this.liveUntil = this.now() + SETTLE_MS;
@@ -100,18 +90,18 @@ export class StreamFollower {
   /** The body scrolled: the reader left the newest text, or came back to it (our own turns keep it in sight). */
   scrolled(): void {
     const v = this.view();
-    if (v) this.setFollowing(endInSight(v));
+    if (v) this.#following = endInSight(v);
   }
 
   /** The reader turned the wheel up: they want to read back, even if a smooth scroll's first step keeps the newest
    * text in sight. (Over an answer that does not scroll yet, the wheel moves nothing and following goes on.) */
   wheeledUp(): void {
-    if (this.body && this.body.scrollTop > 0) this.setFollowing(false);
+    if (this.body && this.body.scrollTop > 0) this.#following = false;
   }
 
   /** Back to the newest text (the pane's "Newest" button): follow again and show it now. */
   resume(): void {
-    this.setFollowing(true);
+    this.#following = true;
     const v = this.view();
     if (!v || !this.body) return;
     this.setRoom(roomBelow(v.clientHeight));
