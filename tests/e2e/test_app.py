@@ -255,6 +255,9 @@ def run(app, url_a, url_b):
         metrics = app.tid("pane-metrics", pane).text
         assert "TTFT" in metrics or "ttft" in metrics.lower(), metrics
     log("stopped one pane mid-answer (partial text kept); the others finished with metrics")
+    # Once the runs have ended, the room below each answer goes: the last line sits at the pane's bottom edge.
+    room_js = "return [...document.querySelectorAll('[data-testid=pane] .body > .content')].map(c => c.style.paddingBottom)"
+    wait_for("the room below the answers to go", lambda: d.execute_script(room_js) == ["", "", ""])
 
     subprocess.run(["import", "-window", "root", str(LOGS / "screenshot.png")], check=True)
 

@@ -1,18 +1,18 @@
 // A pane follows its stream: while a run streams, the newest text stays in sight. It follows by the page, not by the
 // line: when the text reaches the pane's bottom edge, the pane scrolls once so the last line sits a third of the way
-// down, and the next two thirds fill in place. Scrolling repaints everything the pane shows, which a machine without
-// a GPU cannot afford on every render of eight panes (#3, BENCHMARKS.md, on the benchmark VM: frame p95 92–99 ms
-// scrolling on every render, 68–80 ms by the page); by the page, a pane scrolls about once per nine lines, and the
-// text being read stands still in between. The room for those two thirds is padding below the answer, there only
-// while it streams.
+// down, and the next two thirds fill in place, so the text being read stands still between turns instead of creeping
+// up a line at a time. (Both cost the same since panes lost their blurred shadow: frame p95 18–19 ms with eight
+// panes on the benchmark VM, #3, BENCHMARKS.md.) The room for those two thirds is padding below the answer, there
+// only while it streams.
 //
 // Scrolling away (to read the start) stops following; scrolling back to the newest text resumes it. A run that
 // starts takes the pane to its end (a follow-up's question and answer come below the earlier turns).
 
 /** Where the last line goes when the pane turns the page: a third of the way down its height. */
 export const KEEP_ABOVE = 1 / 3;
-/** After a run ends, its last render (which jumps the render queue) lands within a frame or two. */
-export const SETTLE_MS = 1000;
+/** How long the room stays after a run ends: its last render jumps the render queue and lands within a frame or two
+ * (41–51 ms after the end with eight panes on the benchmark VM), and until then the pane still follows. */
+export const SETTLE_MS = 500;
 
 export interface View {
   /** The body's scroll position and height (px). */
