@@ -13,6 +13,8 @@
   count: the row of panes scrolls sideways past what fits, and an answer out of sight renders every half second
   while it streams, at once when it scrolls into view, and at its end. From these intervals, how far behind its
   stream a pane's screen is over time (a sawtooth).
+- The frames while answers stream, grouped by what changed in them (answers rendered on screen and out of sight,
+  a page turn), so a slow kind of frame shows (this is how the panes' blurred shadow was found, BENCHMARKS.md).
 - Cold start: process start to an interactive window (the message box present), through WebDriver:
   an upper bound, since it includes WebKitWebDriver's own start.
 - Memory of the whole app (the app and its WebKit processes) with 8 finished panes: RSS and PSS, right after
@@ -56,7 +58,16 @@ window.__cb = [];
 window.requestAnimationFrame = (fn) => raf((t) => { const s = performance.now(); fn(t); window.__cb.push(performance.now() - s); });
 window.__frames = []; window.__changes = {}; window.__ended = {}; window.__stop = false;
 let last = performance.now();
-const tick = (t) => { window.__frames.push(t - last); last = t; if (!window.__stop) requestAnimationFrame(tick); };
+window.__frameAt = []; window.__turns = {};
+const tick = (t) => {
+  window.__frames.push(t - last); last = t; window.__frameAt.push(performance.now());
+  if (!window.__stop) requestAnimationFrame(tick);
+};
+// A pane's scroll while it streams is a page turn (the panes follow their streams): a repaint of all it shows.
+document.addEventListener('scroll', (e) => {
+  const pane = e.target.closest && e.target.closest('[data-testid="pane"]');
+  if (pane) (window.__turns[pane.dataset.paneIndex] ??= []).push(performance.now());
+}, true);
 requestAnimationFrame(tick);
 new MutationObserver((records) => {
   const now = performance.now();
@@ -117,6 +128,27 @@ def time_behind(gaps, limit=100, rust_ms=RUST_MS):
     mean = sum(g * g / 2 for g in gaps) / total + rust_ms
     over = sum(max(0.0, g - (limit - rust_ms)) for g in gaps) / total
     return mean, over
+
+
+def frames_by_work(frame_at, changes, turns, shown):
+    """Each frame interval while answers stream, grouped by what the page changed in it: how many answers on screen
+    and out of sight rendered, and whether a pane turned its page. Events stamped between two frames are that frame's
+    work (a render's DOM change, then its style, layout and painting, delay the next frame)."""
+    def events(by_pane, pick):
+        return sorted((t, i) for i, times in by_pane.items() if pick(i) for t in times)
+
+    on, off, turned = events(changes, lambda i: i in shown), events(changes, lambda i: i not in shown), events(turns, lambda i: True)
+    every = sorted(t for t, _ in on + off)
+    if not every:
+        return {}
+    groups = {}
+    for a, b in zip(frame_at, frame_at[1:]):
+        if a < every[0] or b > every[-1] + 100:
+            continue
+        count = lambda evs: len({i for t, i in evs if a <= t < b})  # noqa: E731
+        key = (count(on), count(off), count(turned) > 0)
+        groups.setdefault(key, []).append(b - a)
+    return groups
 
 
 def tree(pid):
@@ -248,6 +280,7 @@ def main():
             print("BENCH_END_JS:", driver.execute_script(os.environ["BENCH_END_JS"]))
         data = driver.execute_script(
             "window.__stop = true; return {cb: window.__cb, frames: window.__frames, changes: window.__changes,"
+            " frameAt: window.__frameAt, turns: window.__turns,"
             " ended: window.__ended, runAt: window.__runAt, onScreen: window.__onScreen,"
             " area: (r => [r.width, r.height])(document.querySelector('[data-testid=\"pane\"] .body').getBoundingClientRect()),"
             " scrolled: [...document.querySelectorAll('[data-testid=\"pane\"] .body')].map(b => b.scrollTop),"
@@ -295,6 +328,12 @@ def main():
                   f"{mean:.0f} ms on average over time, more than 100 ms behind {over:.0%} of the time")
         else:
             print("no answer on screen changed while it streamed: no streaming figures")
+        groups = frames_by_work(data["frameAt"], data["changes"], data["turns"], shown)
+        print("frames by what changed in them (ms between frames):")
+        for (n_on, n_off, turn), ms in sorted(groups.items(), key=lambda g: -len(g[1])):
+            if len(ms) >= 5:
+                what = f"{n_on} answer(s) on screen, {n_off} out of sight{', a page turn' if turn else ''}"
+                print(f"  {what}: {len(ms)} frames, p50 {pct(ms, 50):.0f}, p95 {pct(ms, 95):.0f}, max {max(ms):.0f}")
     print(f"cold start to interactive window (through WebDriver, upper bound): {cold:.2f} s")
     print(f"memory of the idle app at start: RSS {idle_rss / 1024:.0f} MB, PSS {idle_pss / 1024:.0f} MB")
     print(f"memory of the whole app ({', '.join(names)}; {len(pids)} processes): RSS {rss / 1024:.0f} MB, PSS {pss / 1024:.0f} MB")
