@@ -25,7 +25,7 @@
 
 Experiments (not used for the figures): BENCH_SCENARIO=normal streams paragraphs without code; BENCH_PANES=N streams N panes instead of 8 (one pane leaves the web
 process's main thread unsaturated, so its CPU time measures the work); BENCH_CSS adds a style sheet before the run;
-BENCH_JS runs a script before the idle reading, BENCH_CHECK_JS one after it and BENCH_END_JS one after the run,
+BENCH_WINDOW=WxH sizes the window (the default shows 4 of the 8 answers); BENCH_JS runs a script before the idle reading, BENCH_CHECK_JS one after it and BENCH_END_JS one after the run,
 printing their results;
 BENCH_PERF=file records the web process with `perf record -g`; BENCH_SMAPS=dir keeps each process's
 /proc/PID/smaps; BENCH_NO_MO drops the harness's MutationObserver (no lag figure then); BENCH_QUIET_WAIT sleeps
@@ -239,6 +239,10 @@ def main():
 
         if os.environ.get("BENCH_JS"):  # experiments: a script run just before the recorder; its result is printed
             print("BENCH_JS:", driver.execute_script(os.environ["BENCH_JS"]))
+        if os.environ.get("BENCH_WINDOW"):  # experiments: the window's size, WxH (more panes on screen when wider)
+            width, height = (int(v) for v in os.environ["BENCH_WINDOW"].split("x"))
+            driver.set_window_rect(width=width, height=height)
+            time.sleep(0.5)
         if os.environ.get("BENCH_CSS"):  # experiments: extra CSS for this run only
             driver.execute_script(
                 "const s = document.createElement('style'); s.textContent = arguments[0]; document.head.append(s);",
