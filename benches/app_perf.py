@@ -56,13 +56,9 @@ const raf = window.requestAnimationFrame.bind(window);
 window.__cb = [];
 // The app's own per-frame work (markdown renders) runs in rAF callbacks: time each one.
 window.requestAnimationFrame = (fn) => raf((t) => { const s = performance.now(); fn(t); window.__cb.push(performance.now() - s); });
-window.__frames = []; window.__changes = {}; window.__ended = {}; window.__stop = false;
-let last = performance.now();
-window.__frameAt = []; window.__turns = {};
-const tick = (t) => {
-  window.__frames.push(t - last); last = t; window.__frameAt.push(performance.now());
-  if (!window.__stop) requestAnimationFrame(tick);
-};
+// Each frame's start (the same clock as performance.now(), so the changes stamped below fall between two frames).
+window.__frameAt = []; window.__changes = {}; window.__ended = {}; window.__turns = {}; window.__stop = false;
+const tick = (t) => { window.__frameAt.push(t); if (!window.__stop) requestAnimationFrame(tick); };
 // A pane's scroll while it streams is a page turn (the panes follow their streams): a repaint of all it shows.
 document.addEventListener('scroll', (e) => {
   const pane = e.target.closest && e.target.closest('[data-testid="pane"]');
@@ -283,8 +279,8 @@ def main():
         if os.environ.get("BENCH_END_JS"):  # experiments: a script run after the run; its result is printed
             print("BENCH_END_JS:", driver.execute_script(os.environ["BENCH_END_JS"]))
         data = driver.execute_script(
-            "window.__stop = true; return {cb: window.__cb, frames: window.__frames, changes: window.__changes,"
-            " frameAt: window.__frameAt, turns: window.__turns,"
+            "window.__stop = true; return {cb: window.__cb, frameAt: window.__frameAt, changes: window.__changes,"
+            " turns: window.__turns,"
             " ended: window.__ended, runAt: window.__runAt, onScreen: window.__onScreen,"
             " area: (r => [r.width, r.height])(document.querySelector('[data-testid=\"pane\"] .body').getBoundingClientRect()),"
             " scrolled: [...document.querySelectorAll('[data-testid=\"pane\"] .body')].map(b => b.scrollTop),"
@@ -306,7 +302,8 @@ def main():
         driver_proc.terminate()
         mock.terminate()
 
-    frames = data["frames"][2:]  # the first callbacks measure the recorder's own start
+    at = data["frameAt"]
+    frames = [b - a for a, b in zip(at, at[1:])][1:]  # the first callbacks measure the recorder's own start
     # Each pane's last text change (NaN when the recorder saw none: BENCH_NO_MO).
     last = {i: times[-1] for i, times in data["changes"].items()}
     lags = [last.get(str(i), float("nan")) - (data["runAt"] + data["totals"][i]) for i in range(PANES)]

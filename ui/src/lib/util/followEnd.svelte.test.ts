@@ -91,7 +91,7 @@ describe('StreamFollower on a pane body', () => {
   });
 
   it('stops when the reader scrolls up and resumes when they come back to the newest text', () => {
-    const { p, f } = streaming();
+    const { p } = streaming();
     p.grow(320);
     p.scroll(220);
     p.body.dispatchEvent(new WheelEvent('wheel', { deltaY: -53 }));
