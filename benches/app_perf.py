@@ -6,13 +6,14 @@
   ended (the Run click + the pane's own total time). The Run click is before the request leaves
   (the run is first recorded in history), so this is an upper bound. Also: the last DOM change minus
   when the page got the pane's `done` event (its status turning "done"): the page's own share of the
-  lag, to which the app adds at most one 16 ms coalescing frame and one delivery batch.
+  lag. The app's Rust side records how long text waited there (src-tauri/delivery_log.rs), and the page when each
+  delivery's script ran: together, how old text is when the page has it.
 - How often a streaming pane's text changes on screen (the intervals between its renders until its `done`):
   text arriving just after a render shows at the next one, so this bounds how long the page holds text back
   while the answer streams (the figures above only see the end of the stream). Only the panes the window shows
   count: the row of panes scrolls sideways past what fits, and an answer out of sight renders every half second
-  while it streams, at once when it scrolls into view, and at its end. From these intervals, how far behind its
-  stream a pane's screen is over time (a sawtooth).
+  while it streams, at once when it scrolls into view, and at its end. From these intervals and the age of text when
+  the page has it, how far behind its stream a pane's screen is over time (a sawtooth on top of that age).
 - The frames while answers stream, grouped by what changed in them (answers rendered on screen and out of sight,
   a page turn), so a slow kind of frame shows (this is how the panes' blurred shadow was found, BENCHMARKS.md).
 - Cold start: process start to an interactive window (the message box present), through WebDriver:
@@ -65,6 +66,21 @@ document.addEventListener('scroll', (e) => {
   if (pane) (window.__turns[pane.dataset.paneIndex] ??= []).push(performance.now());
 }, true);
 requestAnimationFrame(tick);
+// When each script the app's Rust side sends runs (a delivery of channel messages, or an invoke's answer): each calls
+// Tauri's callbacks map, once or more. Matched with the app's delivery log: how long a delivery took to reach the page.
+window.__scriptAt = []; window.__recordingSince = performance.timeOrigin + performance.now();
+{
+  const callbacks = window.__TAURI_INTERNALS__.callbacks, get = callbacks.get.bind(callbacks);
+  let marked = false;
+  callbacks.get = (id) => {
+    if (!marked) {
+      marked = true;  // one stamp per script: its calls run back to back, before any microtask
+      window.__scriptAt.push(performance.timeOrigin + performance.now());
+      queueMicrotask(() => { marked = false; });
+    }
+    return get(id);
+  };
+}
 new MutationObserver((records) => {
   const now = performance.now();
   for (const r of records) {
@@ -110,19 +126,57 @@ def streaming_gaps(changes, ended):
     return gaps
 
 
-# Rust's share of the lag, at most: one 16 ms coalescing frame (pane_stream.rs) and one 16 ms delivery batch
-# (channel_batch.rs).
-RUST_MS = 32
+# The app records how long text waited on its Rust side (src-tauri/delivery_log.rs): a pane's text for the next tick
+# of the frame grid (pane_stream.rs), then its message for the window's delivery (channel_batch.rs).
+DELIVERY_LOG = Path(os.environ.get("JUXTA_E2E_LOGS", "/tmp")) / "delivery.log"
 
 
-def time_behind(gaps, limit=100, rust_ms=RUST_MS):
+def delivery_log(since, path=DELIVERY_LOG):
+    """From `since` (Unix ms): each pane flush's wait (ms), and each window delivery as (when sent, Unix ms; its wait,
+    ms), in the order sent."""
+    panes, deliveries = [], []
+    for line in path.read_text().splitlines() if path.exists() else []:
+        stage, us, at_us = line.split()
+        at, wait = int(at_us) / 1000, int(us) / 1000
+        if at < since:
+            continue
+        if stage == "pane":
+            panes.append(wait)
+        else:
+            deliveries.append((at, wait))
+    return panes, sorted(deliveries)
+
+
+def trips(sent, ran, slack=1.0):
+    """How long each delivery's script took to run in the page (ms): each send (Unix ms, the app's clock) matched in
+    order with the first script run not before it (the page's clock; `slack` allows for the two clocks' rounding).
+    Page runs with no send (invoke answers) are skipped; a send with no run left ends the list."""
+    out, j = [], 0
+    for at in sent:
+        while j < len(ran) and ran[j] < at - slack:
+            j += 1
+        if j == len(ran):
+            break
+        out.append(max(0.0, ran[j] - at))
+        j += 1
+    return out
+
+
+def quantiles(values, n=50):
+    """`n` evenly spaced quantiles (the middle of each n-th), standing for the whole distribution."""
+    return [pct(values, 100 * (k + 0.5) / n) for k in range(n)]
+
+
+def time_behind(gaps, ages, limit=100):
     """From the intervals between a pane's text changes: how far behind its stream the pane's screen is, weighted by
-    time. Text arrives continuously (200 tokens/s, sent every 16 ms), so between two changes the screen is behind by
-    the time since the last change plus Rust's share: a sawtooth. Returns (the mean, in ms, and the share of the
-    streaming time above `limit` ms)."""
+    time. Text arrives continuously (200 tokens/s), so between two changes the screen falls behind by the time since
+    the last change, plus how old the text was when the page got it (`ages`, ms: a sample of the Rust side's waits and
+    the trip to the page): a sawtooth on top of a random age. Returns (the mean, in ms, and the share of the streaming
+    time above `limit` ms)."""
     total = sum(gaps)
-    mean = sum(g * g / 2 for g in gaps) / total + rust_ms
-    over = sum(max(0.0, g - (limit - rust_ms)) for g in gaps) / total
+    mean = sum(g * g / 2 for g in gaps) / total + statistics.fmean(ages)
+    # For an age a, the screen is past the limit for the last g - (limit - a) ms of a gap g.
+    over = sum(min(g, max(0.0, g - (limit - a))) for g in gaps for a in ages) / (total * len(ages))
     return mean, over
 
 
@@ -207,6 +261,8 @@ def thread_cpu_s(pid):
 def main():
     mock = subprocess.Popen([str(e2e.BIN / "juxta-mock"), "--port", "0"], stdout=subprocess.PIPE, text=True)
     url = mock.stdout.readline().strip().removeprefix("juxta-mock listening on ")
+    DELIVERY_LOG.unlink(missing_ok=True)
+    os.environ["JUXTA_DELIVERY_LOG"] = str(DELIVERY_LOG)  # the app inherits it through the drivers
     started = time.monotonic()
     driver_proc, driver = e2e.start_driver()
     app = e2e.App(driver)
@@ -280,6 +336,7 @@ def main():
             print("BENCH_END_JS:", driver.execute_script(os.environ["BENCH_END_JS"]))
         data = driver.execute_script(
             "window.__stop = true; return {cb: window.__cb, frameAt: window.__frameAt, changes: window.__changes,"
+            " scriptAt: window.__scriptAt, recordingSince: window.__recordingSince,"
             " turns: window.__turns,"
             " ended: window.__ended, runAt: window.__runAt, onScreen: window.__onScreen,"
             " area: (r => [r.width, r.height])(document.querySelector('[data-testid=\"pane\"] .body').getBoundingClientRect()),"
@@ -324,9 +381,25 @@ def main():
         if gaps:
             print(f"a streaming pane on screen changes every ms (its text waits this long at most in the page): p50 {pct(gaps, 50):.0f}"
                   f"  p95 {pct(gaps, 95):.0f}  max {max(gaps):.0f}  ({len(gaps)} gaps over {len(shown)} panes)")
-            mean, over = time_behind(gaps)
-            print(f"while streaming, a pane's screen is behind its stream (upper bound, counting {RUST_MS} ms for Rust): "
-                  f"{mean:.0f} ms on average over time, more than 100 ms behind {over:.0%} of the time")
+            pane_waits, deliveries = delivery_log(data["recordingSince"])
+            if not (pane_waits and deliveries):
+                sys.exit(f"the app recorded no delivery waits in {DELIVERY_LOG} (a build older than delivery_log.rs?)")
+            trip = trips([at for at, _ in deliveries], data["scriptAt"])
+            for what, ms in (("a pane's text waited for its flush", pane_waits),
+                             ("a message waited for its delivery", [w for _, w in deliveries]),
+                             ("a delivery took to run in the page", trip)):
+                print(f"Rust to page: {what} ms p50 {pct(ms, 50):.1f}  p95 {pct(ms, 95):.1f}  p99 {pct(ms, 99):.1f}"
+                      f"  max {max(ms):.1f}  ({len(ms)})")
+            print(f"  (deliveries {len(deliveries)}, scripts run in the page {len(data['scriptAt'])}, matched {len(trip)})")
+            # How old a message's oldest text is when the page has it: its pane's wait, then its delivery's wait and
+            # trip (those two paired, per delivery; the pane's wait drawn independently).
+            delivered = [w + t for (_, w), t in zip(deliveries, trip)]
+            ages = [p + d for p in quantiles(pane_waits) for d in quantiles(delivered)]
+            print(f"  a message's oldest text, when the page has it, is ms old: p50 {pct(ages, 50):.1f}  p95 {pct(ages, 95):.1f}"
+                  f"  p99 {pct(ages, 99):.1f}")
+            mean, over = time_behind(gaps, quantiles(ages))
+            print(f"while streaming, a pane's screen is behind its stream (upper bound, with those ages): {mean:.0f} ms on"
+                  f" average over time, more than 100 ms behind {over:.0%} of the time")
         else:
             print("no answer on screen changed while it streamed: no streaming figures")
         groups = frames_by_work(data["frameAt"], data["changes"], data["turns"], shown)

@@ -5,7 +5,9 @@
 //! about 800 messages a second: with their text changes thrown away, that alone kept the page's main
 //! thread 50 % busy (BENCHMARKS.md, the desktop app section). So small messages are queued per webview
 //! and delivered together: the first after a quiet spell at once (nothing waits when little is
-//! happening), later ones at most once per frame, in one script.
+//! happening), later ones in one script `GATHER` after the next tick of the frame grid the panes
+//! flush on (`frame_grid`), so a pane's message waits for the other panes' of the same tick, not
+//! for a frame of its own.
 //!
 //! Order is kept: Tauri's JavaScript `Channel` orders messages by the index each carries, so neither
 //! batching nor a large payload taking Tauri's own fetch path (not intercepted) can reorder what a
@@ -18,7 +20,8 @@ use std::time::Instant;
 use tauri::ipc::{CallbackFn, InvokeResponseBody};
 use tauri::{Runtime, Webview};
 
-use crate::pane_stream::{wait_until, FRAME};
+use crate::delivery_log::{self, Stage};
+use crate::frame_grid::{self, is_quiet, Grid, GATHER};
 
 /// Tauri's own limit for delivering a JSON message inline; larger ones go its fetch path.
 const INLINE_LIMIT: usize = 8192;
@@ -31,6 +34,8 @@ struct Queue<R: Runtime> {
     messages: Vec<Message>,
     last_flush: Option<Instant>,
     flush_scheduled: bool,
+    /// When the oldest queued message came (for `delivery_log`).
+    oldest: Option<Instant>,
 }
 
 /// The script that hands every message to its channel, in order. One handler throwing does not
@@ -77,31 +82,32 @@ impl<R: Runtime> ChannelBatcher<R> {
             messages: Vec::new(),
             last_flush: None,
             flush_scheduled: false,
+            oldest: None,
         });
         // A webview replaced under the same label gets the messages from now on.
         queue.webview = webview.clone();
+        queue.oldest.get_or_insert_with(Instant::now);
         queue.messages.push((callback.0, index, json.clone()));
         if queue.flush_scheduled {
             return true; // it goes with the delivery already on its way
         }
-        match wait_until(queue.last_flush, Instant::now(), FRAME) {
-            None => {
+        let now = Instant::now();
+        if is_quiet(queue.last_flush, now) {
+            let (webview, messages) = take(queue);
+            drop(queues);
+            let _ = webview.eval(script(&messages));
+        } else {
+            let at = Grid::new(frame_grid::origin()).next_after(now, GATHER);
+            queue.flush_scheduled = true;
+            let queues = Arc::clone(&self.queues);
+            tauri::async_runtime::spawn(async move {
+                tokio::time::sleep_until(at.into()).await;
+                let mut all = queues.lock().unwrap_or_else(PoisonError::into_inner);
+                let Some(queue) = all.get_mut(&label) else { return };
                 let (webview, messages) = take(queue);
-                drop(queues);
+                drop(all);
                 let _ = webview.eval(script(&messages));
-            }
-            Some(at) => {
-                queue.flush_scheduled = true;
-                let queues = Arc::clone(&self.queues);
-                tauri::async_runtime::spawn(async move {
-                    tokio::time::sleep_until(at.into()).await;
-                    let mut all = queues.lock().unwrap_or_else(PoisonError::into_inner);
-                    let Some(queue) = all.get_mut(&label) else { return };
-                    let (webview, messages) = take(queue);
-                    drop(all);
-                    let _ = webview.eval(script(&messages));
-                });
-            }
+            });
         }
         true
     }
@@ -111,28 +117,15 @@ impl<R: Runtime> ChannelBatcher<R> {
 fn take<R: Runtime>(queue: &mut Queue<R>) -> (Webview<R>, Vec<Message>) {
     queue.last_flush = Some(Instant::now());
     queue.flush_scheduled = false;
+    if let Some(oldest) = queue.oldest.take() {
+        delivery_log::record(Stage::Window, oldest.elapsed());
+    }
     (queue.webview.clone(), std::mem::take(&mut queue.messages))
 }
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
-
-    #[test]
-    fn the_first_message_after_a_quiet_frame_goes_at_once() {
-        let now = Instant::now();
-        assert_eq!(wait_until(None, now, FRAME), None);
-        assert_eq!(wait_until(Some(now - FRAME), now, FRAME), None);
-    }
-
-    #[test]
-    fn later_ones_wait_for_the_next_frame() {
-        let now = Instant::now();
-        let last = now - Duration::from_millis(5);
-        assert_eq!(wait_until(Some(last), now, FRAME), Some(last + FRAME));
-    }
 
     #[test]
     fn the_script_delivers_each_message_to_its_channel_in_order() {

@@ -5,12 +5,16 @@
 //! - [`ipc`]: the types that cross the boundary (mirrored in `ui/src/ipc/types.ts`).
 //! - [`pane_stream`]: engine events → one channel message per frame per pane.
 //! - [`channel_batch`]: every channel message of a frame delivered to the webview in one script.
+//! - [`frame_grid`]: the one frame clock both of those keep, so text waits a frame, not two.
+//! - [`delivery_log`]: those waits, recorded when a benchmark asks (`JUXTA_DELIVERY_LOG`).
 //! - [`state`]: what the handlers share; [`user_providers`]: the user's `providers.toml`.
 //! - [`history`]: the history database, its background writer and private mode.
 //! - `webview_tuning`: WebKitGTK settings measured to matter with eight streaming panes.
 
 pub mod channel_batch;
 pub mod commands;
+pub mod delivery_log;
+pub mod frame_grid;
 pub mod history;
 pub mod ipc;
 pub mod pane_stream;

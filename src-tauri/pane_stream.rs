@@ -3,38 +3,35 @@
 //! A fast model sends hundreds of tiny deltas a second; eight panes of them would flood the webview
 //! with IPC messages it can only draw once per frame anyway. So text, reasoning and raw bytes are
 //! coalesced: the first delta after a quiet spell goes out at once (time to first token is never
-//! delayed), later ones at most once per `frame`. Every other event flushes what is pending first,
-//! so the order the engine produced is kept.
+//! delayed), later ones on the next tick of the app's frame grid (`frame_grid`: the window's delivery
+//! follows the same ticks). Every other event flushes what is pending first, so the order the engine
+//! produced is kept.
 
-use std::ops::Add;
 use std::time::Duration;
 
 use juxta_engine::run::RunEvent;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 
+use crate::delivery_log::{self, Stage};
+use crate::frame_grid::{is_quiet, Grid};
 use crate::ipc::PaneEvent;
-
-/// One frame at 60 Hz.
-pub const FRAME: Duration = Duration::from_millis(16);
-
-/// The rule both delivery stages keep (this one per pane, `channel_batch` per webview): when nothing
-/// went out in the last `frame`, send now (`None`); otherwise wait until a frame after the last send.
-pub fn wait_until<I>(last_send: Option<I>, now: I, frame: Duration) -> Option<I>
-where
-    I: Copy + PartialOrd + Add<Duration, Output = I>,
-{
-    last_send.map(|t| t + frame).filter(|due| now < *due)
-}
 
 #[derive(Default)]
 struct Pending {
     text: String,
     reasoning: String,
     raw: String,
+    /// When the oldest pending text or reasoning arrived (for `delivery_log`).
+    since: Option<std::time::Instant>,
 }
 
 impl Pending {
+    fn push_text(&mut self, text: &str, reasoning: bool) {
+        self.since.get_or_insert_with(std::time::Instant::now);
+        if reasoning { &mut self.reasoning } else { &mut self.text }.push_str(text);
+    }
+
     fn is_empty(&self) -> bool {
         self.text.is_empty() && self.reasoning.is_empty() && self.raw.is_empty()
     }
@@ -46,6 +43,9 @@ impl Pending {
             out.push(PaneEvent::Raw { text: std::mem::take(&mut self.raw) });
         }
         if !self.text.is_empty() || !self.reasoning.is_empty() {
+            if let Some(since) = self.since.take() {
+                delivery_log::record(Stage::Pane, since.elapsed());
+            }
             out.push(PaneEvent::Delta {
                 text: std::mem::take(&mut self.text),
                 reasoning: std::mem::take(&mut self.reasoning),
@@ -57,10 +57,10 @@ impl Pending {
 
 /// Forward `events` to `send` until the pane's `Done` (always the last event) or until `send`
 /// returns false (the window went away). Returns whether `Done` was delivered. `observe` sees
-/// every event as it arrives, uncoalesced (the history writer).
+/// every event as it arrives, uncoalesced (the history writer). Pending text goes out on `grid`'s ticks.
 pub async fn forward(
     events: &mut UnboundedReceiver<RunEvent>,
-    frame: Duration,
+    grid: Grid<Instant>,
     mut send: impl FnMut(PaneEvent) -> bool,
     mut observe: impl FnMut(&RunEvent),
 ) -> bool {
@@ -70,8 +70,11 @@ pub async fn forward(
         let event = if pending.is_empty() {
             events.recv().await
         } else {
-            // Something waits for the next frame: wake for it, or for the next event first.
-            let deadline = wait_until(last_flush, Instant::now(), frame).unwrap_or_else(Instant::now);
+            // Something waits for the next tick: wake for it, or for the next event first.
+            let deadline = match last_flush {
+                Some(t) if !is_quiet(Some(t), Instant::now()) => grid.next_after(t, Duration::ZERO),
+                _ => Instant::now(),
+            };
             tokio::select! {
                 biased;
                 ev = events.recv() => ev,
@@ -90,8 +93,8 @@ pub async fn forward(
         };
         observe(&event);
         match event {
-            RunEvent::Text { text } => pending.text.push_str(&text),
-            RunEvent::Reasoning { text } => pending.reasoning.push_str(&text),
+            RunEvent::Text { text } => pending.push_text(&text, false),
+            RunEvent::Reasoning { text } => pending.push_text(&text, true),
             RunEvent::Raw { text } => pending.raw.push_str(&text),
             other => {
                 let done = matches!(other, RunEvent::Done { .. });
@@ -109,9 +112,8 @@ pub async fn forward(
                 continue;
             }
         }
-        // A delta after a quiet spell goes out now; otherwise it waits for its frame.
-        let quiet = wait_until(last_flush, Instant::now(), frame).is_none();
-        if quiet && !flush(&mut pending, &mut last_flush, &mut send) {
+        // A delta after a quiet spell goes out now; otherwise it waits for its tick.
+        if is_quiet(last_flush, Instant::now()) && !flush(&mut pending, &mut last_flush, &mut send) {
             return false;
         }
     }
@@ -139,9 +141,12 @@ mod tests {
         RunEvent::Done { report: Box::new(PaneReport::new("mock", "normal")) }
     }
 
-    async fn collect(events: Vec<(u64, RunEvent)>) -> Vec<(u64, PaneEvent)> {
+    /// `events` fed at their times (ms from the start) through `forward`, on a grid whose ticks fall
+    /// `phase_ms` after each 16 ms from the start; what it sent, with when.
+    async fn collect_on(events: Vec<(u64, RunEvent)>, phase_ms: u64) -> Vec<(u64, PaneEvent)> {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let start = Instant::now();
+        let grid = Grid::new(start + Duration::from_millis(phase_ms));
         let feeder = tokio::spawn(async move {
             for (at_ms, ev) in events {
                 tokio::time::sleep_until(start + Duration::from_millis(at_ms)).await;
@@ -149,7 +154,7 @@ mod tests {
             }
         });
         let mut got = Vec::new();
-        let delivered = forward(&mut rx, FRAME, |ev| {
+        let delivered = forward(&mut rx, grid, |ev| {
             got.push((start.elapsed().as_millis() as u64, ev));
             true
         }, |_| {})
@@ -157,6 +162,10 @@ mod tests {
         feeder.await.unwrap();
         assert!(delivered);
         got
+    }
+
+    async fn collect(events: Vec<(u64, RunEvent)>) -> Vec<(u64, PaneEvent)> {
+        collect_on(events, 0).await
     }
 
     fn delta(t: &str) -> PaneEvent {
@@ -190,6 +199,24 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn pending_text_goes_out_on_the_grid_ticks() {
+        // Ticks at 6, 22, 38, ... ms (the window's delivery follows them); a delta every ms from 0 to 40.
+        let mut events: Vec<_> = (0..=40).map(|i| (i, text("x"))).collect();
+        events.push((100, done()));
+        let got = collect_on(events, 6).await;
+        let times: Vec<u64> = got.iter().filter(|(_, e)| matches!(e, PaneEvent::Delta { .. })).map(|(t, _)| *t).collect();
+        assert_eq!(times, [0, 6, 22, 38, 54], "the first at once, then on the ticks");
+        let sent: usize = got
+            .iter()
+            .map(|(_, e)| match e {
+                PaneEvent::Delta { text, .. } => text.len(),
+                _ => 0,
+            })
+            .sum();
+        assert_eq!(sent, 41, "nothing lost");
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn other_events_flush_pending_text_first_and_done_is_last() {
         let usage = juxta_engine::run::UsageOut { input_tokens: 1, output_tokens: 2, reasoning_tokens: 0, cached_tokens: 0 };
         let got = collect(vec![
@@ -215,7 +242,7 @@ mod tests {
         tx.send(done()).unwrap();
         let mut calls = 0;
         let mut seen = 0;
-        let delivered = forward(&mut rx, FRAME, |_| {
+        let delivered = forward(&mut rx, Grid::new(Instant::now()), |_| {
             calls += 1;
             false
         }, |_| seen += 1)

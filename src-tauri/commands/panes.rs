@@ -8,9 +8,10 @@ use tauri::{Runtime, State, Webview};
 use tokio_util::sync::CancellationToken;
 
 use crate::commands;
+use crate::frame_grid::{self, Grid};
 use crate::history;
 use crate::ipc::{IpcError, PaneEvent, PaneRequest, PaneStart, RecordTurn, StartedTurn};
-use crate::pane_stream::{self, FRAME};
+use crate::pane_stream;
 use crate::AppState;
 
 /// Record a turn in history (unless private mode is on) and start its panes, in one call: `requests[i]`
@@ -146,9 +147,10 @@ pub fn start(state: &AppState, request: PaneRequest, send: impl FnMut(PaneEvent)
     let id = state.panes.add(token.clone());
     let mut handle = state.runner.start_pane(spec, token.clone());
     let panes = state.panes.clone();
+    let grid = Grid::new(tokio::time::Instant::from_std(frame_grid::origin()));
     tokio::spawn(async move {
         let observe = |event: &juxta_engine::run::RunEvent| history::record(&recorder, event);
-        let delivered = pane_stream::forward(&mut handle.events, FRAME, send, observe).await;
+        let delivered = pane_stream::forward(&mut handle.events, grid, send, observe).await;
         if !delivered {
             // The window closed (or reloaded): nobody will read the answer, so stop paying for it,
             // but keep saving what arrives until the pane ends (its partial answer and `Done`).
