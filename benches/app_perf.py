@@ -398,7 +398,7 @@ def main():
             print(f"  a message's oldest text, when the page has it, is ms old: p50 {pct(ages, 50):.1f}  p95 {pct(ages, 95):.1f}"
                   f"  p99 {pct(ages, 99):.1f}")
             mean, over = time_behind(gaps, quantiles(ages))
-            print(f"while streaming, a pane's screen is behind its stream (upper bound, with those ages): {mean:.0f} ms on"
+            print(f"while streaming, a pane's screen is behind its stream (the renders' sawtooth on those ages): {mean:.0f} ms on"
                   f" average over time, more than 100 ms behind {over:.0%} of the time")
         else:
             print("no answer on screen changed while it streamed: no streaming figures")
