@@ -70,11 +70,9 @@ pub async fn forward(
         let event = if pending.is_empty() {
             events.recv().await
         } else {
-            // Something waits for the next tick: wake for it, or for the next event first.
-            let deadline = match last_flush {
-                Some(t) if !is_quiet(Some(t), Instant::now()) => grid.next_after(t, Duration::ZERO),
-                _ => Instant::now(),
-            };
+            // Something waits for the next tick after the last flush (already past when it has been quiet
+            // since): wake for it, or for the next event first.
+            let deadline = last_flush.map_or_else(Instant::now, |t| grid.next_after(t, Duration::ZERO));
             tokio::select! {
                 biased;
                 ev = events.recv() => ev,
