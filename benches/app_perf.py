@@ -118,12 +118,20 @@ def pct(values, p):
 def streaming_gaps(changes, ended):
     """The intervals between one pane's successive text changes while it streams (up to its `done`): text that
     arrives just after a change shows at the next one, so this bounds how long the page holds a pane's text back."""
-    gaps = []
+    return [g for gaps in gaps_by_phase(changes, ended).values() for g in gaps]
+
+
+def gaps_by_phase(changes, ended, edge=500):
+    """`streaming_gaps`, split by where in its answer each gap falls: the first `edge` ms after the answer's first
+    text (the panes mounting and their first renders), its last `edge` ms before `done`, and the time between."""
+    phases = {"start": [], "middle": [], "end": []}
     for i, times in changes.items():
         end = ended.get(i, float("inf"))
         live = [t for t in times if t <= end]
-        gaps += [b - a for a, b in zip(live, live[1:])]
-    return gaps
+        for a, b in zip(live, live[1:]):
+            phase = "start" if a - live[0] < edge else "end" if end - b < edge else "middle"
+            phases[phase].append(b - a)
+    return phases
 
 
 # The app records how long text waited on its Rust side (src-tauri/delivery_log.rs): a pane's text for the next tick
@@ -175,9 +183,13 @@ def time_behind(gaps, ages, limit=100):
     time above `limit` ms)."""
     total = sum(gaps)
     mean = sum(g * g / 2 for g in gaps) / total + statistics.fmean(ages)
-    # For an age a, the screen is past the limit for the last g - (limit - a) ms of a gap g.
-    over = sum(min(g, max(0.0, g - (limit - a))) for g in gaps for a in ages) / (total * len(ages))
-    return mean, over
+    return mean, time_over(gaps, ages, limit) / total
+
+
+def time_over(gaps, ages, limit=100):
+    """How long (ms) the screen is more than `limit` ms behind over these gaps: for an age a, the last
+    g - (limit - a) ms of a gap g."""
+    return sum(min(g, max(0.0, g - (limit - a))) for g in gaps for a in ages) / len(ages)
 
 
 def frames_by_work(frame_at, changes, turns, shown):
@@ -400,6 +412,13 @@ def main():
             mean, over = time_behind(gaps, quantiles(ages))
             print(f"while streaming, a pane's screen is behind its stream (the renders' sawtooth on those ages): {mean:.0f} ms on"
                   f" average over time, more than 100 ms behind {over:.0%} of the time")
+            # Where that time falls: a run's start (mounting, first renders) or the steady streaming between.
+            phases = gaps_by_phase({i: t for i, t in data["changes"].items() if i in shown}, data["ended"])
+            q = quantiles(ages)
+            over_in = [time_over(g, q) / sum(gaps) for g in phases.values()]
+            spans = [sum(g) / sum(gaps) for g in phases.values()]
+            print(f"  of which in the answers' first 0.5 s {over_in[0]:.1%}, between {over_in[1]:.1%}, in their last 0.5 s"
+                  f" {over_in[2]:.1%} (spans of {spans[0]:.0%} / {spans[1]:.0%} / {spans[2]:.0%} of the streaming time)")
         else:
             print("no answer on screen changed while it streamed: no streaming figures")
         groups = frames_by_work(data["frameAt"], data["changes"], data["turns"], shown)
