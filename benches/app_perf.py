@@ -21,7 +21,8 @@
 - Memory of the whole app (the app and its WebKit processes) with 8 finished panes: RSS and PSS, right after
   the run and again SETTLE seconds later, with PSS per process.
 - Where the CPU went during the run: per process (the app, its WebKit processes, the mock, Xvfb, the drivers)
-  and per thread of the web process (its main thread, JIT workers, ...).
+  and per thread of the web process (its main thread, JIT workers, ...); and what the idle window costs, before the
+  run (3 s) and with the finished panes (SETTLE seconds): it should be next to nothing.
 - The release binary's size.
 
 Experiments (not used for the figures): BENCH_SCENARIO=normal streams paragraphs without code; BENCH_PANES=N streams N panes instead of 8 (one pane leaves the web
@@ -362,7 +363,9 @@ def main():
         if os.environ.get("BENCH_SMAPS"):  # experiments: keep each process's memory map
             for p in pids:
                 subprocess.run(f"cp /proc/{p}/smaps {os.environ['BENCH_SMAPS']}/$(cat /proc/{p}/comm).smaps", shell=True)
+        settle_before = cpu_s(watched)
         time.sleep(SETTLE)  # what the user has while reading the answers: freed memory returned, caches trimmed
+        settle_after = cpu_s(watched)
         settled_each = {}
         settled_rss, settled_pss = memory_kb(pids, settled_each)
         names = sorted({Path(f"/proc/{p}/comm").read_text().strip() for p in pids if Path(f"/proc/{p}/comm").exists()})
@@ -431,6 +434,9 @@ def main():
     print(f"memory of the idle app at start: RSS {idle_rss / 1024:.0f} MB, PSS {idle_pss / 1024:.0f} MB")
     print(f"memory of the whole app ({', '.join(names)}; {len(pids)} processes): RSS {rss / 1024:.0f} MB, PSS {pss / 1024:.0f} MB")
     print(f"memory {SETTLE} s later (8 finished panes on screen): RSS {settled_rss / 1024:.0f} MB, PSS {settled_pss / 1024:.0f} MB")
+    # An idle window should cost nothing: no animation, caret or scrollbar repainting while the user reads.
+    print(f"CPU of the window with {PANES} finished panes over {SETTLE} s: " + ", ".join(
+        f"{n} {settle_after[n] - settle_before.get(n, 0):.2f} s" for n in sorted(settle_after)))
     print("PSS by process, idle -> after -> settled (MB): " + ", ".join(
         f"{n} {idle_each.get(n, 0) / 1024:.0f} -> {each.get(n, 0) / 1024:.0f} -> {settled_each.get(n, 0) / 1024:.0f}"
         for n in sorted(each)))
