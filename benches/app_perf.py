@@ -412,12 +412,12 @@ def main():
             ages = [p + d for p in quantiles(pane_waits) for d in quantiles(delivered)]
             print(f"  a message's oldest text, when the page has it, is ms old: p50 {pct(ages, 50):.1f}  p95 {pct(ages, 95):.1f}"
                   f"  p99 {pct(ages, 99):.1f}")
-            mean, over = time_behind(gaps, quantiles(ages))
+            q = quantiles(ages)
+            mean, over = time_behind(gaps, q)
             print(f"while streaming, a pane's screen is behind its stream (the renders' sawtooth on those ages): {mean:.0f} ms on"
                   f" average over time, more than 100 ms behind {over:.0%} of the time")
             # Where that time falls: a run's start (mounting, first renders) or the steady streaming between.
             phases = gaps_by_phase({i: t for i, t in data["changes"].items() if i in shown}, data["ended"])
-            q = quantiles(ages)
             over_in = [time_over(g, q) / sum(gaps) for g in phases.values()]
             spans = [sum(g) / sum(gaps) for g in phases.values()]
             print(f"  of which in the answers' first 0.5 s {over_in[0]:.1%}, between {over_in[1]:.1%}, in their last 0.5 s"
