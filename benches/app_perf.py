@@ -7,13 +7,17 @@
   (the run is first recorded in history), so this is an upper bound. Also: the last DOM change minus
   when the page got the pane's `done` event (its status turning "done"): the page's own share of the
   lag. The app's Rust side records how long text waited there (src-tauri/delivery_log.rs), and the page when each
-  delivery's script ran: together, how old text is when the page has it.
+  delivery's script ran (matched by the script's first message, not by time): together, how old text is when the
+  page has it.
 - How often a streaming pane's text changes on screen (the intervals between its renders until its `done`):
   text arriving just after a render shows at the next one, so this bounds how long the page holds text back
   while the answer streams (the figures above only see the end of the stream). Only the panes the window shows
   count: the row of panes scrolls sideways past what fits, and an answer out of sight renders every half second
-  while it streams, at once when it scrolls into view, and at its end. From these intervals and the age of text when
-  the page has it, how far behind its stream a pane's screen is over time (a sawtooth on top of that age).
+  while it streams, at once when it scrolls into view, and at its end.
+- How far behind its stream a pane on screen is, over time: at each moment, the age of its oldest text not yet drawn,
+  from when that text reached the app (its flush in the app's log names its arrival) to the render that drew it (the
+  first text change after the page received it). Sampled every 1 ms while the pane streams, split into the answers'
+  first 0.5 s (mounting, first renders), the steady streaming and their last 0.5 s.
 - The frames while answers stream, grouped by what changed in them (answers rendered on screen and out of sight,
   a page turn), so a slow kind of frame shows (this is how the panes' blurred shadow was found, BENCHMARKS.md).
 - Cold start: process start to an interactive window (the message box present), through WebDriver:
@@ -45,6 +49,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 import test_app as e2e  # noqa: E402  (the E2E harness: driver, helpers)
+from lag import pct, quantiles, screen_behind, streaming_gaps, trips  # noqa: E402
 
 PANES = int(os.environ.get("BENCH_PANES", "8"))
 TOKENS = int(os.environ.get("BENCH_TOKENS", "1200"))
@@ -68,18 +73,30 @@ document.addEventListener('scroll', (e) => {
 }, true);
 requestAnimationFrame(tick);
 // When each script the app's Rust side sends runs (a delivery of channel messages, or an invoke's answer): each calls
-// Tauri's callbacks map, once or more. Matched with the app's delivery log: how long a delivery took to reach the page.
-window.__scriptAt = []; window.__recordingSince = performance.timeOrigin + performance.now();
+// Tauri's callbacks map, once or more. Each run is stamped with its first message's callback id and channel index, the
+// key the app's delivery log names each delivery by, so a late script is never taken for the next one. Every delta a
+// pane's channel brings is stamped too, and the channels are listed in the order the page made them (one per pane, in
+// the panes' order): with the app's log of when each delta's text arrived there, how far behind each pane's screen is.
+window.__scriptAt = []; window.__deltaAt = {}; window.__callbacks = []; window.__started = null;
+window.__recordingSince = performance.timeOrigin + performance.now();
 {
-  const callbacks = window.__TAURI_INTERNALS__.callbacks, get = callbacks.get.bind(callbacks);
+  const callbacks = window.__TAURI_INTERNALS__.callbacks, get = callbacks.get.bind(callbacks), set = callbacks.set.bind(callbacks);
+  callbacks.set = (id, fn) => { window.__callbacks.push(id); return set(id, fn); };
   let marked = false;
   callbacks.get = (id) => {
-    if (!marked) {
+    const callback = get(id);
+    if (!callback) return callback;
+    const at = performance.timeOrigin + performance.now(), first = !marked;
+    if (first) {
       marked = true;  // one stamp per script: its calls run back to back, before any microtask
-      window.__scriptAt.push(performance.timeOrigin + performance.now());
       queueMicrotask(() => { marked = false; });
     }
-    return get(id);
+    return (data) => {
+      if (first) window.__scriptAt.push([at, `${id}:${data && data.index}`]);
+      if (data && data.message && data.message.type === 'delta') (window.__deltaAt[id] ??= []).push(at);
+      else if (data && Array.isArray(data.panes)) window.__started = data.panes;  // start_turn's answer: the panes' ids
+      return callback(data);
+    };
   };
 }
 new MutationObserver((records) => {
@@ -109,88 +126,26 @@ document.querySelector('[data-testid="run-button"]').click();
 """
 
 
-def pct(values, p):
-    values = sorted(values)
-    k = (len(values) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
-
-
-def streaming_gaps(changes, ended):
-    """The intervals between one pane's successive text changes while it streams (up to its `done`): text that
-    arrives just after a change shows at the next one, so this bounds how long the page holds a pane's text back."""
-    return [g for gaps in gaps_by_phase(changes, ended).values() for g in gaps]
-
-
-def gaps_by_phase(changes, ended, edge=500):
-    """`streaming_gaps`, split by where in its answer each gap falls: the first `edge` ms after the answer's first
-    text (the panes mounting and their first renders), its last `edge` ms before `done`, and the time between."""
-    phases = {"start": [], "middle": [], "end": []}
-    for i, times in changes.items():
-        end = ended.get(i, float("inf"))
-        live = [t for t in times if t <= end]
-        for a, b in zip(live, live[1:]):
-            phase = "start" if a - live[0] < edge else "end" if end - b < edge else "middle"
-            phases[phase].append(b - a)
-    return phases
-
-
 # The app records how long text waited on its Rust side (src-tauri/delivery_log.rs): a pane's text for the next tick
 # of the frame grid (pane_stream.rs), then its message for the window's delivery (channel_batch.rs).
 DELIVERY_LOG = Path(os.environ.get("JUXTA_E2E_LOGS", "/tmp")) / "delivery.log"
 
 
 def delivery_log(since, path=DELIVERY_LOG):
-    """From `since` (Unix ms): each pane flush's wait (ms), and each window delivery as (when sent, Unix ms; its wait,
-    ms), in the order sent."""
-    panes, deliveries = [], []
+    """From `since` (Unix ms): each pane's flushes by its id, in order, as (when flushed, Unix ms; how long its oldest
+    text had waited, ms), and each window delivery as (when sent; its wait; its key, `callback:index` of its first
+    message), in the order sent."""
+    panes, deliveries = {}, []
     for line in path.read_text().splitlines() if path.exists() else []:
-        stage, us, at_us = line.split()
+        stage, us, at_us, *key = line.split()
         at, wait = int(at_us) / 1000, int(us) / 1000
-        if at < since:
+        if at < since or not key:
             continue
         if stage == "pane":
-            panes.append(wait)
-        else:
-            deliveries.append((at, wait))
+            panes.setdefault(int(key[0]), []).append((at, wait))
+        elif stage == "window":
+            deliveries.append((at, wait, key[0]))
     return panes, sorted(deliveries)
-
-
-def trips(sent, ran, slack=1.0):
-    """How long each delivery's script took to run in the page (ms): each send (Unix ms, the app's clock) matched in
-    order with the first script run not before it (the page's clock; `slack` allows for the two clocks' rounding).
-    Page runs with no send (invoke answers) are skipped; a send with no run left ends the list."""
-    out, j = [], 0
-    for at in sent:
-        while j < len(ran) and ran[j] < at - slack:
-            j += 1
-        if j == len(ran):
-            break
-        out.append(max(0.0, ran[j] - at))
-        j += 1
-    return out
-
-
-def quantiles(values, n=50):
-    """`n` evenly spaced quantiles (the middle of each n-th), standing for the whole distribution."""
-    return [pct(values, 100 * (k + 0.5) / n) for k in range(n)]
-
-
-def time_behind(gaps, ages, limit=100):
-    """From the intervals between a pane's text changes: how far behind its stream the pane's screen is, weighted by
-    time. Text arrives continuously (200 tokens/s), so between two changes the screen falls behind by the time since
-    the last change, plus how old the text was when the page got it (`ages`, ms: a sample of the Rust side's waits and
-    the trip to the page): a sawtooth on top of a random age. Returns (the mean, in ms, and the share of the streaming
-    time above `limit` ms)."""
-    total = sum(gaps)
-    mean = sum(g * g / 2 for g in gaps) / total + statistics.fmean(ages)
-    return mean, time_over(gaps, ages, limit) / total
-
-
-def time_over(gaps, ages, limit=100):
-    """How long (ms) the screen is more than `limit` ms behind over these gaps: for an age a, the last
-    g - (limit - a) ms of a gap g."""
-    return sum(min(g, max(0.0, g - (limit - a))) for g in gaps for a in ages) / len(ages)
 
 
 def frames_by_work(frame_at, changes, turns, shown):
@@ -349,7 +304,8 @@ def main():
             print("BENCH_END_JS:", driver.execute_script(os.environ["BENCH_END_JS"]))
         data = driver.execute_script(
             "window.__stop = true; return {cb: window.__cb, frameAt: window.__frameAt, changes: window.__changes,"
-            " scriptAt: window.__scriptAt, recordingSince: window.__recordingSince,"
+            " scriptAt: window.__scriptAt, recordingSince: window.__recordingSince, timeOrigin: performance.timeOrigin,"
+            " deltaAt: window.__deltaAt, callbacks: window.__callbacks, started: window.__started,"
             " turns: window.__turns,"
             " ended: window.__ended, runAt: window.__runAt, onScreen: window.__onScreen,"
             " area: (r => [r.width, r.height])(document.querySelector('[data-testid=\"pane\"] .body').getBoundingClientRect()),"
@@ -396,32 +352,51 @@ def main():
         if gaps:
             print(f"a streaming pane on screen changes every ms (its text waits this long at most in the page): p50 {pct(gaps, 50):.0f}"
                   f"  p95 {pct(gaps, 95):.0f}  max {max(gaps):.0f}  ({len(gaps)} gaps over {len(shown)} panes)")
-            pane_waits, deliveries = delivery_log(data["recordingSince"])
+            flushes, deliveries = delivery_log(data["recordingSince"])
+            pane_waits = [w for f in flushes.values() for _, w in f]
             if not (pane_waits and deliveries):
                 sys.exit(f"the app recorded no delivery waits in {DELIVERY_LOG} (a build older than delivery_log.rs?)")
-            trip = trips([at for at, _ in deliveries], data["scriptAt"])
+            trip = trips(deliveries, data["scriptAt"])
+            # Only deliveries the page ran count (one to a channel the page had already closed has no run).
+            sent = len(deliveries)
+            ran = [(d, t) for d, t in zip(deliveries, trip) if t is not None]
+            deliveries, trip = [d for d, _ in ran], [t for _, t in ran]
             for what, ms in (("a pane's text waited for its flush", pane_waits),
-                             ("a message waited for its delivery", [w for _, w in deliveries]),
+                             ("a message waited for its delivery", [w for _, w, _ in deliveries]),
                              ("a delivery took to run in the page", trip)):
                 print(f"Rust to page: {what} ms p50 {pct(ms, 50):.1f}  p95 {pct(ms, 95):.1f}  p99 {pct(ms, 99):.1f}"
                       f"  max {max(ms):.1f}  ({len(ms)})")
-            print(f"  (deliveries {len(deliveries)}, scripts run in the page {len(data['scriptAt'])}, matched {len(trip)})")
+            print(f"  (deliveries {sent}, scripts run in the page {len(data['scriptAt'])}, matched {len(trip)})")
             # How old a message's oldest text is when the page has it: its pane's wait, then its delivery's wait and
             # trip (those two paired, per delivery; the pane's wait drawn independently).
-            delivered = [w + t for (_, w), t in zip(deliveries, trip)]
+            delivered = [w + t for (_, w, _), t in zip(deliveries, trip)]
             ages = [p + d for p in quantiles(pane_waits) for d in quantiles(delivered)]
             print(f"  a message's oldest text, when the page has it, is ms old: p50 {pct(ages, 50):.1f}  p95 {pct(ages, 95):.1f}"
                   f"  p99 {pct(ages, 99):.1f}")
-            q = quantiles(ages)
-            mean, over = time_behind(gaps, q)
-            print(f"while streaming, a pane's screen is behind its stream (the renders' sawtooth on those ages): {mean:.0f} ms on"
-                  f" average over time, more than 100 ms behind {over:.0%} of the time")
-            # Where that time falls: a run's start (mounting, first renders) or the steady streaming between.
-            phases = gaps_by_phase({i: t for i, t in data["changes"].items() if i in shown}, data["ended"])
-            over_in = [time_over(g, q) / sum(gaps) for g in phases.values()]
-            spans = [sum(g) / sum(gaps) for g in phases.values()]
-            print(f"  of which in the answers' first 0.5 s {over_in[0]:.1%}, between {over_in[1]:.1%}, in their last 0.5 s"
-                  f" {over_in[2]:.1%} (spans of {spans[0]:.0%} / {spans[1]:.0%} / {spans[2]:.0%} of the streaming time)")
+            # How far behind its stream each pane on screen is: each delta's oldest text from its arrival in the app
+            # to the render that drew it. The page's channels, in the order it made them, are the panes in order;
+            # start_turn answered with their ids, which name their flushes in the app's log.
+            channels = [c for c in data["callbacks"] if str(c) in data["deltaAt"]]
+            ids = [p.get("id") for p in data["started"] or []]
+            if len(channels) != PANES or len(ids) != PANES:
+                sys.exit(f"the page saw {len(channels)} channels with deltas and {len(ids)} started panes, not {PANES}")
+            behind = {}
+            for i in shown:
+                arrived = [at - wait for at, wait in flushes.get(ids[int(i)], [])]
+                received = data["deltaAt"][str(channels[int(i)])]
+                if len(arrived) != len(received):
+                    sys.exit(f"pane {int(i) + 1}: the app flushed {len(arrived)} deltas, the page received {len(received)}")
+                behind[i] = screen_behind(arrived, received, [t + data["timeOrigin"] for t in data["changes"][i]])
+            every = [b for samples in behind.values() for b in samples]
+            print(f"while streaming, a pane on screen is behind its stream (each text from its arrival in the app to the"
+                  f" render that drew it): {statistics.fmean(every):.0f} ms on average over time, p95 {pct(every, 95):.0f}, max {max(every):.0f};"
+                  f" more than 100 ms behind {sum(b > 100 for b in every) / len(every):.1%} of the time"
+                  f" (each pane {[f'{sum(b > 100 for b in v) / len(v):.0%}' for v in behind.values()]})")
+            edge = 500  # samples (1 ms apart) in 0.5 s
+            split = [[b for v in behind.values() for b in part(v)]
+                     for part in (lambda v: v[:edge], lambda v: v[edge:-edge], lambda v: v[-edge:])]
+            print("  of which in the answers' first 0.5 s " + ", between ".join(f"{sum(b > 100 for b in part) / len(every):.1%}" for part in split[:2])
+                  + f", in their last 0.5 s {sum(b > 100 for b in split[2]) / len(every):.1%}; max {', '.join(f'{max(part):.0f}' for part in split)} ms")
         else:
             print("no answer on screen changed while it streamed: no streaming figures")
         groups = frames_by_work(data["frameAt"], data["changes"], data["turns"], shown)

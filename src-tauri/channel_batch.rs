@@ -117,8 +117,8 @@ impl<R: Runtime> ChannelBatcher<R> {
 fn take<R: Runtime>(queue: &mut Queue<R>) -> (Webview<R>, Vec<Message>) {
     queue.last_flush = Some(Instant::now());
     queue.flush_scheduled = false;
-    if let Some(oldest) = queue.oldest.take() {
-        delivery_log::record(Stage::Window, oldest.elapsed());
+    if let (Some(oldest), Some(&(callback, index, _))) = (queue.oldest.take(), queue.messages.first()) {
+        delivery_log::record(Stage::Window { callback, index }, oldest.elapsed());
     }
     (queue.webview.clone(), std::mem::take(&mut queue.messages))
 }

@@ -24,6 +24,8 @@ struct Pending {
     raw: String,
     /// When the oldest pending text or reasoning arrived (for `delivery_log`).
     since: Option<std::time::Instant>,
+    /// The pane's id (names its flushes in `delivery_log`).
+    pane: u64,
 }
 
 impl Pending {
@@ -44,7 +46,7 @@ impl Pending {
         }
         if !self.text.is_empty() || !self.reasoning.is_empty() {
             if let Some(since) = self.since.take() {
-                delivery_log::record(Stage::Pane, since.elapsed());
+                delivery_log::record(Stage::Pane { pane: self.pane }, since.elapsed());
             }
             out.push(PaneEvent::Delta {
                 text: std::mem::take(&mut self.text),
@@ -57,14 +59,16 @@ impl Pending {
 
 /// Forward `events` to `send` until the pane's `Done` (always the last event) or until `send`
 /// returns false (the window went away). Returns whether `Done` was delivered. `observe` sees
-/// every event as it arrives, uncoalesced (the history writer). Pending text goes out on `grid`'s ticks.
+/// every event as it arrives, uncoalesced (the history writer). Pending text goes out on `grid`'s
+/// ticks. `pane` is the pane's id, naming its flushes in `delivery_log`.
 pub async fn forward(
     events: &mut UnboundedReceiver<RunEvent>,
     grid: Grid<Instant>,
+    pane: u64,
     mut send: impl FnMut(PaneEvent) -> bool,
     mut observe: impl FnMut(&RunEvent),
 ) -> bool {
-    let mut pending = Pending::default();
+    let mut pending = Pending { pane, ..Pending::default() };
     let mut last_flush: Option<Instant> = None;
     loop {
         let event = if pending.is_empty() {
@@ -152,7 +156,7 @@ mod tests {
             }
         });
         let mut got = Vec::new();
-        let delivered = forward(&mut rx, grid, |ev| {
+        let delivered = forward(&mut rx, grid, 0, |ev| {
             got.push((start.elapsed().as_millis() as u64, ev));
             true
         }, |_| {})
@@ -240,7 +244,7 @@ mod tests {
         tx.send(done()).unwrap();
         let mut calls = 0;
         let mut seen = 0;
-        let delivered = forward(&mut rx, Grid::new(Instant::now()), |_| {
+        let delivered = forward(&mut rx, Grid::new(Instant::now()), 0, |_| {
             calls += 1;
             false
         }, |_| seen += 1)

@@ -25,6 +25,9 @@ step "UI: install, type check, unit tests, build"
   npm run build
 )
 
+step "Benchmarks: the lag figures' arithmetic (benches/lag.py)"
+python3 -m unittest discover -q -s benches -p 'test_*.py'
+
 step "Rust: engine, CLI, mock and app"
 cargo test --workspace --locked --no-fail-fast
 

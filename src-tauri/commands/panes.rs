@@ -150,7 +150,7 @@ pub fn start(state: &AppState, request: PaneRequest, send: impl FnMut(PaneEvent)
     let grid = Grid::new(tokio::time::Instant::from_std(frame_grid::origin()));
     tokio::spawn(async move {
         let observe = |event: &juxta_engine::run::RunEvent| history::record(&recorder, event);
-        let delivered = pane_stream::forward(&mut handle.events, grid, send, observe).await;
+        let delivered = pane_stream::forward(&mut handle.events, grid, id, send, observe).await;
         if !delivered {
             // The window closed (or reloaded): nobody will read the answer, so stop paying for it,
             // but keep saving what arrives until the pane ends (its partial answer and `Done`).
