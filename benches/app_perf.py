@@ -380,13 +380,15 @@ def main():
             ids = [p.get("id") for p in data["started"] or []]
             if len(channels) != PANES or len(ids) != PANES:
                 sys.exit(f"the page saw {len(channels)} channels with deltas and {len(ids)} started panes, not {PANES}")
-            behind = {}
+            behind, first_drawn = {}, []
             for i in shown:
                 arrived = [at - wait for at, wait in flushes.get(ids[int(i)], [])]
                 received = data["deltaAt"][str(channels[int(i)])]
                 if len(arrived) != len(received):
                     sys.exit(f"pane {int(i) + 1}: the app flushed {len(arrived)} deltas, the page received {len(received)}")
-                behind[i] = screen_behind(arrived, received, [t + data["timeOrigin"] for t in data["changes"][i]])
+                drawn = [t + data["timeOrigin"] for t in data["changes"][i]]
+                behind[i] = screen_behind(arrived, received, drawn)
+                first_drawn.append(min(t for t in drawn if t >= received[0]) - arrived[0])
             every = [b for samples in behind.values() for b in samples]
             print(f"while streaming, a pane on screen is behind its stream (each text from its arrival in the app to the"
                   f" render that drew it): {statistics.fmean(every):.0f} ms on average over time, p95 {pct(every, 95):.0f}, max {max(every):.0f};"
@@ -397,6 +399,7 @@ def main():
                      for part in (lambda v: v[:edge], lambda v: v[edge:-edge], lambda v: v[-edge:])]
             print("  of which in the answers' first 0.5 s " + ", between ".join(f"{sum(b > 100 for b in part) / len(every):.1%}" for part in split[:2])
                   + f", in their last 0.5 s {sum(b > 100 for b in split[2]) / len(every):.1%}; max {', '.join(f'{max(part):.0f}' for part in split)} ms")
+            print(f"  an answer's first text drawn after it reached the app, each pane on screen: {[round(t) for t in first_drawn]} ms")
         else:
             print("no answer on screen changed while it streamed: no streaming figures")
         groups = frames_by_work(data["frameAt"], data["changes"], data["turns"], shown)
