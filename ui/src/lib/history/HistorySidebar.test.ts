@@ -249,7 +249,8 @@ describe('history sidebar', () => {
     expect(screen.queryByTestId('history-notice')).toBeNull();
   });
 
-  it('lists a running comparison a second after it starts (not in its answers\' first frames), and again when it has finished', async () => {
+  /** Runs one recorded pane; returns its stream and how many list refreshes there had been before the run. */
+  async function startRecordedRun() {
     vi.mocked(recordTurn).mockResolvedValue({ comparison_id: 9, turn_id: 1, panes: [{ pane_id: 90, answer_id: 900 }] });
     const { comparison, started } = await openSidebar([['openai', 'gpt-4o']]);
     const before = vi.mocked(listComparisons).mock.calls.length;
@@ -257,24 +258,25 @@ describe('history sidebar', () => {
     await tick();
     await fireEvent.click(screen.getByTestId('run-button'));
     await waitFor(() => expect(started).toHaveLength(1));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(vi.mocked(listComparisons).mock.calls.length, 'not while the answers start').toBe(before);
-    await waitFor(() => expect(vi.mocked(listComparisons).mock.calls.length).toBe(before + 1), { timeout: 2000 }); // the new item appears
-    started[0].emit(done(report({ text: 'hello' })));
-    await waitFor(() => expect(vi.mocked(listComparisons).mock.calls.length).toBe(before + 2)); // and its final state
+    return { stream: started[0], before };
+  }
+  const refreshes = () => vi.mocked(listComparisons).mock.calls.length;
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('lists a running comparison a second after it starts (not in its answers\' first frames), and again when it has finished', async () => {
+    const { stream, before } = await startRecordedRun();
+    await wait(300);
+    expect(refreshes(), 'not while the answers start').toBe(before);
+    await waitFor(() => expect(refreshes()).toBe(before + 1), { timeout: 2000 }); // the new item appears
+    stream.emit(done(report({ text: 'hello' })));
+    await waitFor(() => expect(refreshes()).toBe(before + 2)); // and its final state
   });
 
   it('a run that ends before its comparison is listed refreshes the list once, at its end', async () => {
-    vi.mocked(recordTurn).mockResolvedValue({ comparison_id: 9, turn_id: 1, panes: [{ pane_id: 90, answer_id: 900 }] });
-    const { comparison, started } = await openSidebar([['openai', 'gpt-4o']]);
-    const before = vi.mocked(listComparisons).mock.calls.length;
-    comparison.prompt = 'hi';
-    await tick();
-    await fireEvent.click(screen.getByTestId('run-button'));
-    await waitFor(() => expect(started).toHaveLength(1));
-    started[0].emit(done(report({ text: 'hello' })));
-    await waitFor(() => expect(vi.mocked(listComparisons).mock.calls.length).toBe(before + 1));
-    await new Promise((resolve) => setTimeout(resolve, 1300));
-    expect(vi.mocked(listComparisons).mock.calls.length, 'the refresh planned at the start was dropped').toBe(before + 1);
+    const { stream, before } = await startRecordedRun();
+    stream.emit(done(report({ text: 'hello' })));
+    await waitFor(() => expect(refreshes()).toBe(before + 1));
+    await wait(1300);
+    expect(refreshes(), 'the refresh planned at the start was dropped').toBe(before + 1);
   });
 });
