@@ -406,7 +406,7 @@ def main():
                 between += v[500:end]
                 last += v[end:]
             print("  of which " + ", ".join(f"{name} {over(p) / len(every):.1%} (most {max(p, default=0):.0f} ms)" for name, p in parts.items()))
-            print(f"  an answer's first text drawn after it reached the app, each pane on screen: {[round(t) for t in first_drawn]} ms")
+            print(f"  an answer's first text drawn after it reached the app, each pane on screen: {[round(t) if t < float('inf') else 'never' for t in first_drawn]} ms")
         else:
             print("no answer on screen changed while it streamed: no streaming figures")
         groups = frames_by_work(data["frameAt"], data["changes"], data["turns"], shown)
