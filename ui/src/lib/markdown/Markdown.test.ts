@@ -127,4 +127,22 @@ describe('Markdown', () => {
     await rerender({ source: 'Hello **world**' });
     await waitFor(() => expect(container.querySelector('strong')?.textContent).toBe('world'));
   });
+
+  it('lays each streamed render out as it runs, before the frame runs another pane\'s', async () => {
+    // WebKit lays out one changed subtree at a time: two answers left to lay out together make it repaint the whole
+    // window. So a render updates its DOM at once and reads its own size, which makes WebKit lay it out then.
+    const laidOut: string[] = [];
+    const spy = vi.spyOn(HTMLElement.prototype, 'offsetHeight', 'get').mockImplementation(function (this: HTMLElement) {
+      laidOut.push((this.textContent ?? '').trim());
+      return 0;
+    });
+    try {
+      const { rerender } = render(Markdown, { source: 'one', live: true, testid: 'pane-text' });
+      await rerender({ source: 'one two', live: true });
+      await waitFor(() => expect(laidOut).toContain('one two'));
+      expect(laidOut).not.toContain('one'); // read after the DOM has the new text, not before
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });

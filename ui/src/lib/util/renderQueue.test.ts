@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createRenderQueue, nextPace, SLOW_FRAME_MS, startPace, type Pace } from './renderQueue';
+import { createRenderQueue, RENDER_BUDGET_MS } from './renderQueue';
 
-// A hand-driven frame clock: `tick()` runs the callbacks asked for since the last tick. With `now: () => 0` no
-// frame is ever slow, so the share stays at `max`.
+// A hand-driven frame clock: `tick()` runs the callbacks asked for since the last tick. With `now: () => 0` renders
+// take no time, so `max` is what limits a frame.
 function fakeFrames() {
   let waiting: (() => void)[] = [];
   return {
@@ -19,7 +19,7 @@ function fakeFrames() {
 }
 
 describe('render queue', () => {
-  it('renders at most its share of panes per frame, oldest first, and every pane in turn', () => {
+  it('renders at most `max` panes per frame, oldest first, and every pane in turn', () => {
     const clock = fakeFrames();
     const q = createRenderQueue({ max: 2, frame: clock.frame, now: () => 0 });
     const order: string[] = [];
@@ -48,7 +48,7 @@ describe('render queue', () => {
     expect(seen).toEqual(['a2', 'b1']);
   });
 
-  it('urgent jobs (a finished stream) jump the line and do not count against the share', () => {
+  it('urgent jobs (a finished stream) jump the line and do not count against the frame\'s renders', () => {
     const clock = fakeFrames();
     const q = createRenderQueue({ max: 1, frame: clock.frame, now: () => 0 });
     const [a, b, c] = [{}, {}, {}];
@@ -77,76 +77,52 @@ describe('render queue', () => {
   });
 });
 
-describe('the adaptive share', () => {
-  const run = (p: Pace, frames: number[]) => frames.reduce((acc, ms) => nextPace(acc, ms, 8), p);
-  const smooth = (n: number) => Array<number>(n).fill(16.7);
-
-  it('starts at the most and halves on each slow frame, never below one', () => {
-    expect(startPace(8).share).toBe(8);
-    expect(run(startPace(8), [40]).share).toBe(4);
-    expect(run(startPace(8), [40, 40, 40]).share).toBe(1);
-    expect(run(startPace(8), [40, 40, 40, 40, 40]).share).toBe(1);
-    expect(run(startPace(8), [SLOW_FRAME_MS]).share).toBe(8); // at the limit is not slow
-  });
-
-  it('tries one more after half a second of smooth frames, up to the most', () => {
-    const low = run(startPace(8), [40, 40, 40]);
-    expect(run(low, smooth(29)).share).toBe(1);
-    expect(run(low, smooth(30)).share).toBe(2);
-    expect(run(startPace(8), smooth(1000)).share).toBe(8);
-  });
-
-  it('a raise that fails makes the next attempt wait twice as long; one that holds resets the wait', () => {
-    let p = run(startPace(8), [40, 40, 40, ...smooth(30)]);
-    expect(p).toMatchObject({ share: 2, trying: true });
-    p = run(p, [40]);
-    expect(p).toMatchObject({ share: 1, patience: 60 });
-    expect(run(p, smooth(59)).share).toBe(1);
-    p = run(p, smooth(60));
-    expect(p.share).toBe(2);
-    p = run(p, [40, ...smooth(120), 40]);
-    expect(p.patience).toBe(240);
-    // Raised again after 120 smooth frames, this time it holds for its 120 frames: the wait is back to half a second.
-    p = run(startPace(8), [40, 40, 40, ...smooth(30), 40, ...smooth(60), ...smooth(60)]);
-    expect(p).toMatchObject({ share: 3, patience: 30, trying: true });
-  });
-
-  it('the queue times its own frames: slow frames cut the share, so a slow machine renders one answer a frame', () => {
-    let t = 0;
-    let waiting: (() => void)[] = [];
-    const q = createRenderQueue({ max: 8, frame: (cb) => (waiting.push(cb), () => {}), now: () => t });
-    const keys = Array.from({ length: 8 }, () => ({}));
-    let renders = 0;
-    const frame = (ms: number) => {
-      for (const k of keys) q.schedule(k, () => renders++);
-      t += ms;
-      const now = waiting;
-      waiting = [];
-      now.forEach((cb) => cb());
-    };
-    frame(16);
-    expect(renders).toBe(8); // the first frame has nothing to compare with
-    for (let i = 0; i < 3; i++) frame(60);
-    expect(q.share).toBe(1);
-    renders = 0;
-    frame(16);
-    expect(renders).toBe(1);
-  });
-
-  it('keeps timing frames for a moment after the last render, then stops asking for frames', () => {
+describe("the frame's budget", () => {
+  // Eight panes asking every frame; each render takes `ms` of the fake clock. Returns the renders of each frame.
+  function framesOf(ms: number, frames: number) {
     let t = 0;
     let waiting: (() => void)[] = [];
     const q = createRenderQueue({ frame: (cb) => (waiting.push(cb), () => {}), now: () => t });
-    q.schedule({}, () => {});
-    let frames = 0;
-    while (waiting.length > 0 && frames < 100) {
-      t += 16;
+    const keys = Array.from({ length: 8 }, () => ({}));
+    const counts: number[] = [];
+    const rendered = new Set<object>();
+    for (let f = 0; f < frames; f++) {
+      let renders = 0;
+      for (const k of keys) q.schedule(k, () => ((t += ms), renders++, rendered.add(k)));
       const now = waiting;
       waiting = [];
       now.forEach((cb) => cb());
-      frames++;
+      counts.push(renders);
     }
-    expect(frames).toBe(17); // the render's frame, then 250 ms of 16 ms frames
+    return { counts, panesRendered: rendered.size };
+  }
+
+  it('renders more panes while the frame has time: all of them when renders are quick', () => {
+    expect(framesOf(0.3, 3).counts).toEqual([8, 8, 8]);
+  });
+
+  it('stops once the renders used the budget: two 3 ms renders, then the next frame', () => {
+    expect(RENDER_BUDGET_MS).toBe(4);
+    expect(framesOf(3, 4).counts).toEqual([2, 2, 2, 2]);
+  });
+
+  it('always runs the oldest render, even when one takes longer than the budget (a slow machine)', () => {
+    const { counts, panesRendered } = framesOf(12, 8);
+    expect(counts).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(panesRendered).toBe(8); // one pane a frame, each in turn
+  });
+
+  it('asks for no frame once nothing waits', () => {
+    let frames = 0;
+    let waiting: (() => void)[] = [];
+    const q = createRenderQueue({ frame: (cb) => (frames++, waiting.push(cb), () => {}), now: () => 0 });
+    q.schedule({}, () => {});
+    q.schedule({}, () => {});
+    const now = waiting;
+    waiting = [];
+    now.forEach((cb) => cb());
+    expect(frames).toBe(1);
+    expect(waiting).toHaveLength(0);
     expect(q.pending).toBe(0);
   });
 });
