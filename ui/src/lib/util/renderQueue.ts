@@ -12,8 +12,8 @@ import { requestFrame } from './frame';
 
 /** How long a frame's streaming renders may take before the rest wait for the next frame (after the first, which
  * always runs). At 60 Hz a frame is 16.7 ms, and #3's goal is a frame-time p95 under 20 ms: the rest of the frame is
- * for painting, the channels' messages and the page. (Measured on the benchmark VM: 4 ms kept frame p95 at 18–19 ms;
- * 5–6 ms let it reach 20–22 ms.) */
+ * for painting, the channels' messages and the page. (Measured on the benchmark VM: with 4 ms frame p95 was 17–19 ms in
+ * five release runs and 18–22 ms, median 18, in seven without LTO; with 5–6 ms it was 19–22 ms.) */
 export const RENDER_BUDGET_MS = 4;
 
 export type Job = () => void;
