@@ -81,17 +81,15 @@ describe("the frame's budget", () => {
   // Eight panes asking every frame; each render takes `ms` of the fake clock. Returns the renders of each frame.
   function framesOf(ms: number, frames: number) {
     let t = 0;
-    let waiting: (() => void)[] = [];
-    const q = createRenderQueue({ frame: (cb) => (waiting.push(cb), () => {}), now: () => t });
+    const clock = fakeFrames();
+    const q = createRenderQueue({ frame: clock.frame, now: () => t });
     const keys = Array.from({ length: 8 }, () => ({}));
     const counts: number[] = [];
     const rendered = new Set<object>();
     for (let f = 0; f < frames; f++) {
       let renders = 0;
       for (const k of keys) q.schedule(k, () => ((t += ms), renders++, rendered.add(k)));
-      const now = waiting;
-      waiting = [];
-      now.forEach((cb) => cb());
+      clock.tick();
       counts.push(renders);
     }
     return { counts, panesRendered: rendered.size };
@@ -113,16 +111,14 @@ describe("the frame's budget", () => {
   });
 
   it('asks for no frame once nothing waits', () => {
+    const clock = fakeFrames();
     let frames = 0;
-    let waiting: (() => void)[] = [];
-    const q = createRenderQueue({ frame: (cb) => (frames++, waiting.push(cb), () => {}), now: () => 0 });
+    const q = createRenderQueue({ frame: (cb) => (frames++, clock.frame(cb)), now: () => 0 });
     q.schedule({}, () => {});
     q.schedule({}, () => {});
-    const now = waiting;
-    waiting = [];
-    now.forEach((cb) => cb());
+    clock.tick();
+    clock.tick();
     expect(frames).toBe(1);
-    expect(waiting).toHaveLength(0);
     expect(q.pending).toBe(0);
   });
 });

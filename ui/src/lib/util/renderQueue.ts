@@ -28,14 +28,12 @@ export interface RenderQueue {
 export interface RenderQueueOptions {
   /** The most streaming renders in one frame. */
   max?: number;
-  /** See `RENDER_BUDGET_MS`. */
-  budgetMs?: number;
   frame?: (cb: () => void) => () => void;
   now?: () => number;
 }
 
 export function createRenderQueue(options: RenderQueueOptions = {}): RenderQueue {
-  const { max = 8, budgetMs = RENDER_BUDGET_MS, frame = requestFrame, now = () => performance.now() } = options;
+  const { max = 8, frame = requestFrame, now = () => performance.now() } = options;
   const urgent = new Map<object, Job>();
   const normal = new Map<object, Job>();
   let scheduled = false;
@@ -50,7 +48,7 @@ export function createRenderQueue(options: RenderQueueOptions = {}): RenderQueue
     const start = now();
     let ran = 0;
     for (const [key, job] of normal) {
-      if (ran > 0 && (ran >= max || now() - start >= budgetMs)) break;
+      if (ran > 0 && (ran >= max || now() - start >= RENDER_BUDGET_MS)) break;
       normal.delete(key);
       job();
       ran++;
