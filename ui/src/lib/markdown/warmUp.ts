@@ -1,0 +1,64 @@
+// The first answers of a session rendered slowly: their renders ran the markdown code for the first time (not yet
+// compiled by the JavaScript engine) and laid out the first code blocks (fonts, styles). Doing it once, out of sight,
+// while the app is idle makes the first real answers as quick as the later ones (#3, BENCHMARKS.md).
+import { flushSync, mount, unmount } from 'svelte';
+import Markdown from './Markdown.svelte';
+import { createBlockRenderer } from './render';
+
+/** A short answer with what answers hold: headings, emphasis, lists, inline code, a table, code in common languages. */
+export const SAMPLE_ANSWER = [
+  '## Summary',
+  '',
+  'A **short** answer with *emphasis*, `inline code` and a [link](https://example.com).',
+  '',
+  '1. First step',
+  '2. Second step with `code`',
+  '',
+  '- an item',
+  '- another item',
+  '',
+  '> A quoted line.',
+  '',
+  '| Model | Tokens/s |',
+  '| --- | ---: |',
+  '| a | 120 |',
+  '',
+  '```python',
+  'def mean(values: list[float]) -> float:',
+  '    """The arithmetic mean."""',
+  '    return sum(values) / len(values) if values else 0.0',
+  '```',
+  '',
+  '```ts',
+  'export const total = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);',
+  '```',
+  '',
+  '```rust',
+  'fn main() { println!("{}", (1..=10).sum::<u32>()); }',
+  '```',
+  '',
+  '```bash',
+  'cargo test --workspace && echo "ok"',
+  '```',
+  '',
+].join('\n');
+
+/** How many growing prefixes of the sample are rendered, as a stream would (enough for the engine to compile). */
+const STEPS = 60;
+
+/** Renders `SAMPLE_ANSWER` as a stream would, then lays it out once in a hidden answer, then removes it. */
+export function warmUpAnswers(host: HTMLElement = document.body): void {
+  const render = createBlockRenderer();
+  for (let step = 1; step <= STEPS; step++) render(SAMPLE_ANSWER.slice(0, Math.ceil((SAMPLE_ANSWER.length * step) / STEPS)));
+
+  const box = document.createElement('div');
+  box.setAttribute('aria-hidden', 'true');
+  // Laid out like an answer in a pane (width, font size) but never seen and never in the way.
+  box.style.cssText = 'position:fixed;left:-10000px;top:0;width:320px;font-size:13.5px;visibility:hidden;pointer-events:none';
+  host.append(box);
+  const answer = mount(Markdown, { target: box, props: { source: SAMPLE_ANSWER } });
+  flushSync();
+  void box.offsetHeight;
+  void unmount(answer);
+  box.remove();
+}
