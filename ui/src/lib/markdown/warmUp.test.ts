@@ -17,7 +17,7 @@ describe('warming up the answer renderer', () => {
     expect(host.childNodes).toHaveLength(0);
     const box = added.find((n): n is HTMLElement => n instanceof HTMLElement && n.parentNode === null);
     expect(box?.getAttribute('aria-hidden')).toBe('true');
-    expect(box?.style.visibility).toBe('hidden');
+    expect(box?.className).toBe('answer-warm-up');
     // The real answer component rendered the whole sample into it (its DOM is detached now, not emptied).
     const answer = added.find((n): n is HTMLElement => n instanceof HTMLElement && n.classList.contains('markdown'));
     expect(answer?.querySelector('pre code.language-rust')?.textContent).toContain('println!');

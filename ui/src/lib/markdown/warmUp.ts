@@ -52,9 +52,8 @@ export function warmUpAnswers(host: HTMLElement = document.body): void {
   for (let step = 1; step <= STEPS; step++) render(SAMPLE_ANSWER.slice(0, Math.ceil((SAMPLE_ANSWER.length * step) / STEPS)));
 
   const box = document.createElement('div');
+  box.className = 'answer-warm-up'; // app.css: hidden, off the page, sized like a pane's answer
   box.setAttribute('aria-hidden', 'true');
-  // Laid out like an answer in a pane (width, font size) but never seen and never in the way.
-  box.style.cssText = 'position:fixed;left:-10000px;top:0;width:320px;font-size:13.5px;visibility:hidden;pointer-events:none';
   host.append(box);
   const answer = mount(Markdown, { target: box, props: { source: SAMPLE_ANSWER } });
   flushSync();
