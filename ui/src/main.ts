@@ -7,7 +7,7 @@ const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
 const app = mount(App, { target });
-// Once the window is up and idle, so the first answers render as quickly as the later ones.
+// Once the window is up and idle, so the first answers' renders cost what later ones do.
 setTimeout(() => warmUpAnswers(), 300);
 
 export default app;

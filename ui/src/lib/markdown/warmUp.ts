@@ -1,6 +1,7 @@
 // The first answers of a session rendered slowly: their renders ran the markdown code for the first time (not yet
-// compiled by the JavaScript engine) and laid out the first code blocks (fonts, styles). Doing it once, out of sight,
-// while the app is idle makes the first real answers as quick as the later ones (#3, BENCHMARKS.md).
+// compiled by the JavaScript engine) and laid out text in sizes the page had not used yet (font lookups). Doing it
+// once, out of sight, while the app is idle, their first renders cost what later ones do: 1–3 ms of JavaScript
+// instead of 7–19, and their first text is drawn sooner (#3, BENCHMARKS.md).
 import { flushSync, mount, unmount } from 'svelte';
 import Markdown from './Markdown.svelte';
 import { createBlockRenderer } from './render';
