@@ -28,11 +28,14 @@
   and per thread of the web process (its main thread, JIT workers, ...); and what the idle window costs, before the
   run (3 s) and with the finished panes (SETTLE seconds): it should be next to nothing.
 - The release binary's size.
+- The floor under the memory figures: a bare tao + wry window (benches/bare_window.rs) showing one line, with the
+  app's WebKit settings, measured as the idle app is.
 
 Experiments (not used for the figures): BENCH_SCENARIO=normal streams paragraphs without code; BENCH_PANES=N streams N panes instead of 8 (one pane leaves the web
 process's main thread unsaturated, so its CPU time measures the work); BENCH_CSS adds a style sheet before the run;
 BENCH_WINDOW=WxH sizes the window (the default shows 4 of the 8 answers); BENCH_JS runs a script before the idle reading, BENCH_CHECK_JS one after it and BENCH_END_JS one after the run,
 printing their results;
+BENCH_DUMP=file keeps the on-screen panes' deltas (arrived, received), every pane's renders and the frames, as JSON;
 BENCH_PERF=file records the web process with `perf record -g`; BENCH_SMAPS=dir keeps each process's
 /proc/PID/smaps; BENCH_NO_MO drops the harness's MutationObserver (no lag figure then); BENCH_QUIET_WAIT sleeps
 through the run instead of polling it over WebDriver.
@@ -40,6 +43,7 @@ through the run instead of polling it over WebDriver.
 Run by benches/app_perf.sh (release build, Xvfb, tauri-driver). Exits non-zero if the run is incomplete.
 """
 
+import json
 import os
 import statistics
 import subprocess
@@ -181,6 +185,17 @@ def tree(pid):
     return out
 
 
+def names_of(pids):
+    """The processes' names (those still running)."""
+    names = set()
+    for p in pids:
+        try:
+            names.add(Path(f"/proc/{p}/comm").read_text().strip())
+        except OSError:
+            pass
+    return names
+
+
 def memory_kb(pids, each=None):
     """Total RSS and PSS in kB; with `each` (a dict), also PSS per process name."""
     rss = pss = 0
@@ -224,6 +239,26 @@ def cpu_s(pids):
 def thread_cpu_s(pid):
     """Per thread name of one process (WebKit names its threads: JIT workers, IPC queues, GC helpers)."""
     return cpu_by_name(task / "stat" for task in Path(f"/proc/{pid}/task").iterdir())
+
+
+def bare_window_memory():
+    """The floor under the memory figures: total PSS (kB) and PSS per process of a bare tao + wry window
+    (benches/bare_window.rs) read as the app's idle figure is, 2 s after its web process is up; None when that
+    example was not built."""
+    binary = e2e.BIN / "examples" / "bare_window"
+    if not binary.exists():
+        return None
+    env = {**os.environ, "WEBKIT_DISABLE_COMPOSITING_MODE": "1"}  # what the app chooses on a machine without a GPU
+    bare = subprocess.Popen([str(binary)], env=env)
+    try:
+        e2e.wait_for("the bare window's web process", lambda: "WebKitWebProces" in names_of(tree(bare.pid)), every=0.05)
+        time.sleep(2)
+        each = {}
+        _, pss = memory_kb(tree(bare.pid), each)
+        return pss, each
+    finally:
+        bare.terminate()
+        bare.wait()
 
 
 def main():
@@ -324,11 +359,12 @@ def main():
         settle_after = cpu_s(watched)
         settled_each = {}
         settled_rss, settled_pss = memory_kb(pids, settled_each)
-        names = sorted({Path(f"/proc/{p}/comm").read_text().strip() for p in pids if Path(f"/proc/{p}/comm").exists()})
+        names = sorted(names_of(pids))
     finally:
         driver.quit()
         driver_proc.terminate()
         mock.terminate()
+    floor = bare_window_memory()
 
     at = data["frameAt"]
     frames = [b - a for a, b in zip(at, at[1:])][1:]  # the first callbacks measure the recorder's own start
@@ -380,7 +416,7 @@ def main():
             ids = [p.get("id") for p in data["started"] or []]
             if len(channels) != PANES or len(ids) != PANES:
                 sys.exit(f"the page saw {len(channels)} channels with deltas and {len(ids)} started panes, not {PANES}")
-            behind, first_drawn = {}, []
+            behind, first_drawn, dumped = {}, [], {}
             for i in shown:
                 arrived = [at - wait for at, wait in flushes.get(ids[int(i)], [])]
                 received = data["deltaAt"][str(channels[int(i)])]
@@ -388,7 +424,14 @@ def main():
                     sys.exit(f"pane {int(i) + 1}: the app flushed {len(arrived)} deltas, the page received {len(received)}")
                 drawn = [t + data["timeOrigin"] for t in data["changes"][i]]
                 behind[i] = screen_behind(arrived, received, drawn)
+                dumped[i] = {"arrived": arrived, "received": received, "drawn": drawn}
                 first_drawn.append(min((t for t in drawn if t >= received[0]), default=float("inf")) - arrived[0])
+            if os.environ.get("BENCH_DUMP"):  # experiments: each pane on screen's deltas and renders, and the frames (Unix ms)
+                frames_at = [t + data["timeOrigin"] for t in data["frameAt"]]
+                turns_at = {i: [t + data["timeOrigin"] for t in v] for i, v in data["turns"].items()}
+                renders_at = {i: [t + data["timeOrigin"] for t in v] for i, v in data["changes"].items()}
+                Path(os.environ["BENCH_DUMP"]).write_text(json.dumps(
+                    {"panes": dumped, "frames": frames_at, "turns": turns_at, "renders": renders_at}))
             every = [b for samples in behind.values() for b in samples]
             if not every:
                 sys.exit("no pane on screen drew all the text it received")
@@ -419,6 +462,9 @@ def main():
     print(f"memory of the idle app at start: RSS {idle_rss / 1024:.0f} MB, PSS {idle_pss / 1024:.0f} MB")
     print(f"memory of the whole app ({', '.join(names)}; {len(pids)} processes): RSS {rss / 1024:.0f} MB, PSS {pss / 1024:.0f} MB")
     print(f"memory {SETTLE} s later (8 finished panes on screen): RSS {settled_rss / 1024:.0f} MB, PSS {settled_pss / 1024:.0f} MB")
+    if floor:
+        print(f"memory of a bare webview window (benches/bare_window.rs, the floor under the figures above): PSS"
+              f" {floor[0] / 1024:.0f} MB (" + ", ".join(f"{n} {kb / 1024:.0f}" for n, kb in sorted(floor[1].items())) + ")")
     # An idle window should cost nothing: no animation, caret or scrollbar repainting while the user reads.
     print(f"CPU of the window with {PANES} finished panes over {SETTLE} s: " + ", ".join(
         f"{n} {settle_after[n] - settle_before.get(n, 0):.2f} s" for n in sorted(settle_after)))

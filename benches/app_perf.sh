@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
   npm --prefix ui run build >/dev/null
   cargo build -q --release --locked -p juxta-app --features custom-protocol -p juxta-mock
+  cargo build -q --release --locked -p juxta-app --example bare_window
 fi
 export PATH="$HOME/.cargo/bin:$PATH"
 command -v tauri-driver >/dev/null || cargo install -q tauri-driver --version '^2' --locked
