@@ -96,6 +96,42 @@ describe('Markdown', () => {
     }
   });
 
+  it('an answer out of sight renders after the answers on screen, though it asked first', async () => {
+    // Answers out of sight whose half-second turns fell due together took whole frames from those on screen.
+    const reports: ((visible: boolean) => void)[] = [];
+    vi.stubGlobal(
+      'IntersectionObserver',
+      class {
+        constructor(callback: (entries: { isIntersecting: boolean }[]) => void) {
+          reports.push((visible) => callback([{ isIntersecting: visible }]));
+        }
+        observe() {}
+        disconnect() {}
+      },
+    );
+    const laidOut: string[] = [];
+    const spy = vi.spyOn(HTMLElement.prototype, 'offsetHeight', 'get').mockImplementation(function (this: HTMLElement) {
+      laidOut.push((this.textContent ?? '').trim());
+      return 0;
+    });
+    let now = 1000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const away = render(Markdown, { source: 'away', live: true });
+      const shown = render(Markdown, { source: 'shown', live: true });
+      reports[0](false);
+      now += 600; // its half second has passed: its next change takes a turn
+      await away.rerender({ source: 'away more', live: true });
+      await shown.rerender({ source: 'shown more', live: true });
+      await waitFor(() => expect(laidOut).toContain('away more'));
+      expect(laidOut.filter((t) => t.endsWith('more'))).toEqual(['shown more', 'away more']);
+    } finally {
+      clock.mockRestore();
+      spy.mockRestore();
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('only a streaming answer watches whether it is on screen', async () => {
     const watching = new Set<object>();
     vi.stubGlobal(

@@ -6,6 +6,11 @@
 // asking again while it waits keeps its place (it renders its latest text when its turn comes). Urgent requests (a
 // stream that has ended) go first and always run, so a finished answer never waits behind streaming ones.
 //
+// Background requests (an answer out of sight) go last: a frame runs them in what its budget leaves, and the one that
+// has waited `BACKGROUND_MAX_WAIT_MS` anyway (one a frame), so they never starve. In line with the others, the answers
+// out of sight, whose turns fell due together every half second, took four frames in a row from the ones on screen
+// (BENCHMARKS.md, 2026-11-27 23:00: the worst waits of the run, 70–90 ms).
+//
 // A render's time includes laying its answer out (`Markdown.svelte` does it inside the job), so the budget sees what
 // a render costs the frame except its painting.
 import { requestFrame } from './frame';
@@ -16,11 +21,18 @@ import { requestFrame } from './frame';
  * five release runs and 18–22 ms, median 18, in seven without LTO; with 5–6 ms it was 19–22 ms.) */
 export const RENDER_BUDGET_MS = 4;
 
+/** How long a background render waits at most for room in a frame's budget (then it runs anyway, one a frame). */
+export const BACKGROUND_MAX_WAIT_MS = 250;
+
 export type Job = () => void;
 
+/** `urgent`: now, whatever the budget; `normal`: oldest first within the budget; `background`: after those. */
+export type Priority = 'urgent' | 'normal' | 'background';
+
 export interface RenderQueue {
-  /** Run `job` in a coming frame; a later call with the same key replaces the job. Returns a cancel function. */
-  schedule(key: object, job: Job, urgent?: boolean): () => void;
+  /** Run `job` in a coming frame; a later call with the same key replaces the job (and keeps the higher priority
+   * of the two, and its place in line). Returns a cancel function. */
+  schedule(key: object, job: Job, priority?: Priority): () => void;
   /** Requests waiting (for tests and diagnostics). */
   readonly pending: number;
 }
@@ -36,24 +48,36 @@ export function createRenderQueue(options: RenderQueueOptions = {}): RenderQueue
   const { max = 8, frame = requestFrame, now = () => performance.now() } = options;
   const urgent = new Map<object, Job>();
   const normal = new Map<object, Job>();
+  const background = new Map<object, { job: Job; since: number }>();
   let scheduled = false;
 
   function flush() {
     scheduled = false;
-    // Every urgent job runs now; then the oldest streaming ones, within the frame's budget.
+    // Every urgent job runs now; then the oldest streaming ones, within the frame's budget; then the background ones.
     for (const [key, job] of [...urgent]) {
       urgent.delete(key);
       job();
     }
     const start = now();
     let ran = 0;
+    const roomLeft = () => ran === 0 || (ran < max && now() - start < RENDER_BUDGET_MS);
     for (const [key, job] of normal) {
-      if (ran > 0 && (ran >= max || now() - start >= RENDER_BUDGET_MS)) break;
+      if (!roomLeft()) break;
       normal.delete(key);
       job();
       ran++;
     }
-    if (urgent.size + normal.size > 0) ensureFrame();
+    let forced = false;
+    for (const [key, { job, since }] of background) {
+      if (!roomLeft()) {
+        if (forced || now() - since < BACKGROUND_MAX_WAIT_MS) break;
+        forced = true;
+      }
+      background.delete(key);
+      job();
+      ran++;
+    }
+    if (urgent.size + normal.size + background.size > 0) ensureFrame();
   }
 
   function ensureFrame() {
@@ -63,24 +87,29 @@ export function createRenderQueue(options: RenderQueueOptions = {}): RenderQueue
   }
 
   return {
-    schedule(key, job, isUrgent = false) {
-      if (isUrgent) {
+    schedule(key, job, priority = 'normal') {
+      if (priority === 'urgent') {
         normal.delete(key);
+        background.delete(key);
         urgent.set(key, job);
       } else if (urgent.has(key)) {
         urgent.set(key, job);
-      } else {
+      } else if (priority === 'normal' || normal.has(key)) {
+        background.delete(key);
         // Map.set on an existing key keeps its insertion position: the pane keeps its place in the line.
         normal.set(key, job);
+      } else {
+        background.set(key, { job, since: background.get(key)?.since ?? now() });
       }
       ensureFrame();
       return () => {
         urgent.delete(key);
         normal.delete(key);
+        background.delete(key);
       };
     },
     get pending() {
-      return urgent.size + normal.size;
+      return urgent.size + normal.size + background.size;
     },
   };
 }
