@@ -37,3 +37,6 @@ export function renderCompare(
 }
 
 export const tick = () => new Promise((r) => setTimeout(r, 0));
+
+/** Waits for the frames after a pane's end: its metrics and follow-up box appear a frame after its last text. */
+export const ended = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0))));

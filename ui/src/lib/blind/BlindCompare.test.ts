@@ -18,7 +18,7 @@ vi.mock('../../ipc', async (importOriginal) => ({
 
 import { getComparison, listComparisons, recordVote } from '../../ipc';
 import { recordTurn } from '../../test/ipcMock';
-import { renderCompare, tick } from '../../test/compare';
+import { ended, renderCompare, tick } from '../../test/compare';
 import { delta, done, report, savedComparison, summary } from '../../test/fixtures';
 import { BlindMode } from './blind.svelte';
 import { seededRng } from './shuffle';
@@ -66,7 +66,7 @@ async function finish(started: { request: { model: string; provider: string }; e
       }),
     ) as never,
   );
-  await tick();
+  await ended(); // its metrics show a frame after its answer
 }
 
 const paneTitles = () => screen.getAllByTestId('pane').map((p) => p.querySelector('h2')?.getAttribute('title'));

@@ -5,7 +5,7 @@ vi.mock('../../ipc', async (original) => (await import('../../test/ipcMock')).wi
 
 import { stopPane } from '../../ipc';
 import { startPane } from '../../test/ipcMock';
-import { renderCompare, tick } from '../../test/compare';
+import { ended, renderCompare, tick } from '../../test/compare';
 import { delta, done, report, requestEvent } from '../../test/fixtures';
 
 beforeEach(() => {
@@ -60,6 +60,9 @@ describe('a pane receiving a stream', () => {
     await tick();
     expect(pane.dataset.status).toBe('done');
     expect(within(pane).queryByTestId('pane-stop')).toBeNull();
+    // The answer's last text first; its metrics a frame later.
+    expect(within(pane).queryByTestId('pane-metrics')).toBeNull();
+    await ended();
     const metrics = within(pane).getByTestId('pane-metrics');
     const metric = (name: string) => metrics.querySelector(`[data-metric="${name}"]`)?.textContent?.trim();
     expect(metric('ttft')).toBe('420 ms');
@@ -89,7 +92,7 @@ describe('a pane receiving a stream', () => {
         }),
       ),
     );
-    await tick();
+    await ended();
     const metrics = screen.getByTestId('pane-metrics');
     expect(within(metrics).getByTestId('substituted-badge')).toBeTruthy();
     expect(within(metrics).getByTestId('served-model').textContent).toBe('openai/gpt-4o-mini');
@@ -212,7 +215,7 @@ describe('a pane receiving a stream', () => {
         }),
       ),
     );
-    await tick();
+    await ended();
     const attempts = within(pane).getAllByTestId('attempt');
     expect(attempts).toHaveLength(2);
     expect(attempts[0].textContent).toContain('rate_limited');
@@ -234,7 +237,8 @@ describe('a pane receiving a stream', () => {
         }),
       ),
     );
-    await tick();
+    await ended();
+    expect(within(pane).getByTestId('pane-metrics')).toBeTruthy();
     expect(within(pane).queryByTestId('served-model')).toBeNull();
     const trail = within(pane).getByTestId('attempt-trail') as HTMLDetailsElement;
     expect(trail.open).toBe(false);
@@ -248,7 +252,7 @@ describe('a pane receiving a stream', () => {
   it('says why an answer that arrived in one burst has no speed', async () => {
     const { pane, started } = await runOnePane();
     started[0].emit(done(report({ text: 'all at once', metrics: { ttft_ms: 3, total_ms: 3.02, output_tokens_per_s: null, estimated: false } })));
-    await tick();
+    await ended();
     const rate = pane.querySelector('[data-metric="rate"]') as HTMLElement;
     expect(rate.textContent?.trim()).toBe('—');
     expect(rate.title).toContain('arrived at once');
@@ -322,7 +326,7 @@ describe('a pane receiving a stream', () => {
     await runAll(comparison);
     started[0].emit(done(report({ text: 'First answer' })));
     started[1].emit(done(report({ text: 'Other answer' })));
-    await tick();
+    await ended();
     const [first, second] = screen.getAllByTestId('pane');
     const input = within(first).getByTestId('pane-follow-up');
     await fireEvent.input(input, { target: { value: 'And at sunset?' } });

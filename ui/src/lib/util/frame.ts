@@ -7,3 +7,9 @@ export function requestFrame(callback: () => void): () => void {
   const id = setTimeout(callback, 16);
   return () => clearTimeout(id);
 }
+
+/** `callback` in the frame after the next one: after what the next frame draws (a render queued for it) is drawn. */
+export function afterNextFrame(callback: () => void): () => void {
+  let cancel = requestFrame(() => (cancel = requestFrame(callback)));
+  return () => cancel();
+}
