@@ -7,9 +7,9 @@
 // stream that has ended) go first and always run, so a finished answer never waits behind streaming ones.
 //
 // Background requests (an answer out of sight) go last: a frame runs them in what its budget leaves, and the one that
-// has waited `BACKGROUND_MAX_WAIT_MS` anyway (one a frame), so they never starve. In line with the others, the answers
-// out of sight, whose turns fell due together every half second, took four frames in a row from the ones on screen
-// (BENCHMARKS.md, 2026-11-27 23:00: the worst waits of the run, 70–90 ms).
+// has waited `BACKGROUND_MAX_WAIT_MS` anyway (one a frame), so they never starve. When they stood in line with the
+// others, the answers out of sight, whose turns fell due together every half second, took four frames in a row from
+// the ones on screen (BENCHMARKS.md, the 2026-11-27 22:50 section: the worst waits of the run, 70–90 ms).
 //
 // A render's time includes laying its answer out (`Markdown.svelte` does it inside the job), so the budget sees what
 // a render costs the frame except its painting.
